@@ -1,0 +1,48 @@
+//! `cargo xtask`: the project's small task runner (the cargo-xtask pattern).
+//!
+//! `cargo xtask lesson N` runs a lesson end to end, `cargo xtask test` runs every test in
+//! release-grade mode, `cargo xtask data` fetches or verifies the data sets, `cargo xtask
+//! bench` prints the benchmark table and `cargo xtask predict FILE...` classifies images.
+
+use std::process::ExitCode;
+
+mod test;
+
+/// The text of `cargo xtask --help`.
+const HELP: &str = "\
+cargo xtask — gradschool's task runner
+
+USAGE:
+    cargo xtask <COMMAND> [ARGS]
+
+COMMANDS:
+    lesson N [--seed S] [--data-dir DIR]   run lesson N end to end and check its bars
+    test                                   run every test of the workspace (optimised build)
+    data [--data-dir DIR]                  fetch or verify the data sets the lessons use
+    bench [--quick]                        print the benchmark table
+    predict FILE...                        classify image files with the lesson-7 model
+    help                                   print this text
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = args.split_first() else {
+        print!("{HELP}");
+        return ExitCode::FAILURE;
+    };
+    match command.as_str() {
+        "help" | "--help" | "-h" => {
+            print!("{HELP}");
+            ExitCode::SUCCESS
+        }
+        "test" => test::run(rest),
+        "lesson" | "data" | "bench" | "predict" => {
+            eprintln!("error: `cargo xtask {command}` is not written yet");
+            ExitCode::FAILURE
+        }
+        other => {
+            eprintln!("error: unknown command `{other}`\n\n{HELP}");
+            ExitCode::FAILURE
+        }
+    }
+}
