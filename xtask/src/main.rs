@@ -6,6 +6,7 @@
 
 use std::process::ExitCode;
 
+mod data;
 mod test;
 
 /// The text of `cargo xtask --help`.
@@ -36,7 +37,8 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         "test" => test::run(rest),
-        "lesson" | "data" | "bench" | "predict" => {
+        "data" => data::run(rest),
+        "lesson" | "bench" | "predict" => {
             eprintln!("error: `cargo xtask {command}` is not written yet");
             ExitCode::FAILURE
         }
