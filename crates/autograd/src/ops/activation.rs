@@ -1,0 +1,90 @@
+//! Activation functions: the nonlinearities between layers, with their derivatives.
+
+use tensor::{Tensor, broadcast_zip};
+
+use crate::var::Var;
+
+impl Var {
+    /// `y = σ(x) = 1 / (1 + e^(−x))`. `σ'(x) = σ(x)(1 − σ(x)) = y(1 − y)`.
+    pub fn sigmoid(&self) -> Var {
+        let y = self.value().sigmoid();
+        Var::from_op("sigmoid", y, &[self], |g, y, _x| {
+            vec![Some(g.mul(&y.map(|s| s * (1.0 - s))))]
+        })
+    }
+
+    /// `y = tanh x`. `tanh'(x) = 1 − tanh²(x) = 1 − y²`.
+    pub fn tanh(&self) -> Var {
+        let y = self.value().tanh();
+        Var::from_op("tanh", y, &[self], |g, y, _x| {
+            vec![Some(g.mul(&y.map(|t| 1.0 - t * t)))]
+        })
+    }
+
+    /// `y = relu(x) = max(0, x)`. `relu'(x) = 1` for `x > 0`, else 0.
+    pub fn relu(&self) -> Var {
+        let y = self.value().relu();
+        Var::from_op("relu", y, &[self], |g, y, _x| {
+            vec![Some(g.mul(&y.gt_scalar(0.0)))]
+        })
+    }
+
+    /// `y = x` for `x ≥ 0`, `slope·x` otherwise. `f'(x) = 1` or `slope`.
+    pub fn leaky_relu(&self, slope: f32) -> Var {
+        let y = self.value().leaky_relu(slope);
+        Var::from_op("leaky_relu", y, &[self], move |g, _y, x| {
+            let d = x[0].value().map(|v| if v >= 0.0 { 1.0 } else { slope });
+            vec![Some(g.mul(&d))]
+        })
+    }
+
+    /// PReLU: a leaky ReLU whose negative slope `a` is learned.
+    /// `y = x` for `x ≥ 0`, `a·x` otherwise, with `a` broadcast against `x` (one slope of
+    /// shape `[1]`, or one per feature).
+    /// `∂y/∂x = 1` or `a`; `∂y/∂a = min(x, 0)`, summed over the positions that share `a`.
+    pub fn prelu(&self, a: &Var) -> Var {
+        let y = broadcast_zip(&self.value(), &a.value(), "prelu", |x, a| {
+            if x >= 0.0 { x } else { a * x }
+        });
+        Var::from_op("prelu", y, &[self, a], |g, _y, inputs| {
+            let (x, a) = (inputs[0].value(), inputs[1].value());
+            let dx = inputs[0].requires_grad().then(|| {
+                let slope = broadcast_zip(&x, &a, "prelu", |x, a| if x >= 0.0 { 1.0 } else { a });
+                g.mul(&slope)
+            });
+            let da = inputs[1]
+                .requires_grad()
+                .then(|| g.mul(&x.map(|v| v.min(0.0))).sum_to(a.shape()));
+            vec![dx, da]
+        })
+    }
+
+    /// `y_i = e^(x_i) / Σ_j e^(x_j)` along `axis`, computed as `e^(x_i − m) / Σ_j e^(x_j − m)`
+    /// with `m = max_j x_j` so large logits cannot overflow.
+    /// `∂L/∂x_i = y_i (g_i − Σ_j g_j y_j)`.
+    pub fn softmax(&self, axis: usize) -> Var {
+        let y = softmax(&self.value(), axis);
+        Var::from_op("softmax", y, &[self], move |g, y, _x| {
+            let gy = g.mul(y).sum_axis(axis, true);
+            vec![Some(y.mul(&g.sub(&gy)))]
+        })
+    }
+
+    /// `y_i = x_i − log Σ_j e^(x_j)` along `axis` (log of the softmax, computed stably).
+    /// `∂L/∂x_i = g_i − softmax(x)_i Σ_j g_j`.
+    pub fn log_softmax(&self, axis: usize) -> Var {
+        let x = self.value();
+        let y = x.sub(&x.logsumexp_axis(axis, true));
+        drop(x);
+        Var::from_op("log_softmax", y, &[self], move |g, y, _x| {
+            let g_sum = g.sum_axis(axis, true);
+            vec![Some(g.sub(&y.exp().mul(&g_sum)))]
+        })
+    }
+}
+
+/// The softmax of a plain tensor along `axis` (stable, see [`Var::softmax`]).
+pub fn softmax(x: &Tensor, axis: usize) -> Tensor {
+    let e = x.sub(&x.max_axis(axis, true)).exp();
+    e.div(&e.sum_axis(axis, true))
+}

@@ -1,0 +1,86 @@
+//! Arithmetic with broadcasting: `+`, `−`, `×`, `÷`, negation and scalar versions.
+//!
+//! Broadcasting copies an input along axes it lacks or has as length 1. Its gradient does
+//! the opposite: the gradient of every copy is summed back onto the one original
+//! ([`Tensor::sum_to`]). That single rule handles every broadcast in this file.
+
+use tensor::Tensor;
+
+use crate::var::Var;
+
+/// Sums `g` back to the shape of `input` (undoing a broadcast) if `input` needs a gradient.
+fn unbroadcast(g: Tensor, input: &Var) -> Option<Tensor> {
+    input
+        .requires_grad()
+        .then(|| g.sum_to(input.value().shape()))
+}
+
+impl Var {
+    /// `y = a + b`, broadcast. `∂y/∂a = 1`, `∂y/∂b = 1`.
+    pub fn add(&self, b: &Var) -> Var {
+        let y = self.value().add(&b.value());
+        Var::from_op("add", y, &[self, b], |g, _y, x| {
+            vec![unbroadcast(g.clone(), &x[0]), unbroadcast(g.clone(), &x[1])]
+        })
+    }
+
+    /// `y = a − b`, broadcast. `∂y/∂a = 1`, `∂y/∂b = −1`.
+    pub fn sub(&self, b: &Var) -> Var {
+        let y = self.value().sub(&b.value());
+        Var::from_op("sub", y, &[self, b], |g, _y, x| {
+            vec![unbroadcast(g.clone(), &x[0]), unbroadcast(g.neg(), &x[1])]
+        })
+    }
+
+    /// `y = a ⊙ b` (element-wise), broadcast. `∂y/∂a = b`, `∂y/∂b = a`.
+    pub fn mul(&self, b: &Var) -> Var {
+        let y = self.value().mul(&b.value());
+        Var::from_op("mul", y, &[self, b], |g, _y, x| {
+            let (a, b) = (x[0].value(), x[1].value());
+            vec![
+                x[0].requires_grad().then(|| g.mul(&b).sum_to(a.shape())),
+                x[1].requires_grad().then(|| g.mul(&a).sum_to(b.shape())),
+            ]
+        })
+    }
+
+    /// `y = a / b`, broadcast. `∂y/∂a = 1/b`, `∂y/∂b = −a/b²`.
+    pub fn div(&self, b: &Var) -> Var {
+        let y = self.value().div(&b.value());
+        Var::from_op("div", y, &[self, b], |g, y, x| {
+            let (a, b) = (x[0].value(), x[1].value());
+            vec![
+                x[0].requires_grad().then(|| g.div(&b).sum_to(a.shape())),
+                // −a/b² = −y/b
+                x[1].requires_grad()
+                    .then(|| g.mul(y).div(&b).neg().sum_to(b.shape())),
+            ]
+        })
+    }
+
+    /// `y = −a`. `∂y/∂a = −1`.
+    pub fn neg(&self) -> Var {
+        let y = self.value().neg();
+        Var::from_op("neg", y, &[self], |g, _y, _x| vec![Some(g.neg())])
+    }
+
+    /// `y = a + s` for a number `s`. `∂y/∂a = 1`.
+    pub fn add_scalar(&self, s: f32) -> Var {
+        let y = self.value().add_scalar(s);
+        Var::from_op("add_scalar", y, &[self], |g, _y, _x| vec![Some(g.clone())])
+    }
+
+    /// `y = a · s` for a number `s`. `∂y/∂a = s`.
+    pub fn mul_scalar(&self, s: f32) -> Var {
+        let y = self.value().mul_scalar(s);
+        Var::from_op("mul_scalar", y, &[self], move |g, _y, _x| {
+            vec![Some(g.mul_scalar(s))]
+        })
+    }
+
+    /// `y = s − a` for a number `s` (as in `1 − p`). `∂y/∂a = −1`.
+    pub fn rsub_scalar(&self, s: f32) -> Var {
+        let y = self.value().map(|a| s - a);
+        Var::from_op("rsub_scalar", y, &[self], |g, _y, _x| vec![Some(g.neg())])
+    }
+}

@@ -1,0 +1,16 @@
+//! Every differentiable op, one file per family. In each, an op computes its value and,
+//! a few lines below, records its backward rule; the doc comment states the derivative.
+//!
+//! Each op is checked against finite differences in `tests/gradcheck_ops.rs`.
+
+mod activation;
+mod arith;
+mod conv;
+mod dropout;
+mod matmul;
+mod pool;
+mod reduce;
+mod shape;
+mod unary;
+
+pub use activation::softmax;
