@@ -6,7 +6,9 @@
 
 use std::process::ExitCode;
 
+mod args;
 mod data;
+mod lesson;
 mod test;
 
 /// The text of `cargo xtask --help`.
@@ -17,8 +19,9 @@ USAGE:
     cargo xtask <COMMAND> [ARGS]
 
 COMMANDS:
-    lesson N [--seed S] [--data-dir DIR]   run lesson N end to end and check its bars
-    test                                   run every test of the workspace (optimised build)
+    lesson N [--seed S] [--data-dir DIR] [--epochs E] [--quick]
+                                           run lesson N end to end and check its bars
+    test                                   run every test of the workspace in release mode
     data [--data-dir DIR]                  fetch or verify the data sets the lessons use
     bench [--quick]                        print the benchmark table
     predict FILE...                        classify image files with the lesson-7 model
@@ -38,7 +41,8 @@ fn main() -> ExitCode {
         }
         "test" => test::run(rest),
         "data" => data::run(rest),
-        "lesson" | "bench" | "predict" => {
+        "lesson" => lesson::run(rest),
+        "bench" | "predict" => {
             eprintln!("error: `cargo xtask {command}` is not written yet");
             ExitCode::FAILURE
         }

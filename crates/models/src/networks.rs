@@ -1,0 +1,106 @@
+//! The networks of the course, one function each, written as the course draws them.
+//!
+//! Initialisation follows the framework each lesson comes from: PyTorch's defaults
+//! ([`Linear::new`], [`Conv2d::new`]) for the PyTorch lessons, Keras' Glorot-uniform with zero
+//! biases ([`Linear::glorot`], [`Conv2d::glorot`]) for the Keras ones.
+
+use layers::{Conv2d, Dropout, Flatten, Linear, MaxPool2d, PReLU, ReLU, Sequential, Sigmoid, Softmax, Tanh};
+use rand::Rng;
+use tensor::{Padding, Window2d};
+
+/// Lesson 1: `2 → H → 1`, a sigmoid after both layers (PyTorch init).
+pub fn xor_net(hidden: usize, rng: &mut impl Rng) -> Sequential {
+    Sequential::new()
+        .push(Linear::new(2, hidden, rng))
+        .push(Sigmoid)
+        .push(Linear::new(hidden, 1, rng))
+        .push(Sigmoid)
+}
+
+/// Lesson 2: the `3 → 2 → 3 → 2` network with a sigmoid after every layer.
+pub fn forward_pass_net(rng: &mut impl Rng) -> Sequential {
+    Sequential::new()
+        .push(Linear::new(3, 2, rng))
+        .push(Sigmoid)
+        .push(Linear::new(2, 3, rng))
+        .push(Sigmoid)
+        .push(Linear::new(3, 2, rng))
+        .push(Sigmoid)
+}
+
+/// Lesson 2: the `1 → 3 → 2 → 1` regression network with a PReLU after each hidden layer.
+/// `Linear::new` is PyTorch's Kaiming-uniform initialisation.
+pub fn regression_net(rng: &mut impl Rng) -> Sequential {
+    Sequential::new()
+        .push(Linear::new(1, 3, rng))
+        .push(PReLU::new())
+        .push(Linear::new(3, 2, rng))
+        .push(PReLU::new())
+        .push(Linear::new(2, 1, rng))
+}
+
+/// Lesson 3: `784 → 256 → 1` with tanh then sigmoid, Keras initialisation.
+pub fn mnist_1v7_net(rng: &mut impl Rng) -> Sequential {
+    Sequential::new()
+        .push(Linear::glorot(784, 256, rng))
+        .push(Tanh)
+        .push(Linear::glorot(256, 1, rng))
+        .push(Sigmoid)
+}
+
+/// Lesson 4: `4 → 10` ReLU, dropout 0.2, `→ 3` softmax, Keras initialisation. The dropout
+/// mask is drawn from its own generator seeded with `dropout_seed`.
+pub fn iris_net(rng: &mut impl Rng, dropout_seed: u64) -> Sequential {
+    Sequential::new()
+        .push(Linear::glorot(4, 10, rng))
+        .push(ReLU)
+        .push(Dropout::new(0.2, dropout_seed).expect("0.2 is a valid dropout rate"))
+        .push(Linear::glorot(10, 3, rng))
+        .push(Softmax)
+}
+
+/// Lesson 5: `784 → 128` ReLU `→ 10` logits (PyTorch init).
+pub fn mnist_mlp(rng: &mut impl Rng) -> Sequential {
+    Sequential::new()
+        .push(Flatten)
+        .push(Linear::new(784, 128, rng))
+        .push(ReLU)
+        .push(Linear::new(128, 10, rng))
+}
+
+/// Lesson 6: the first CNN, as PyTorch's `nn.Sequential` names its layers:
+/// `0` Conv2d(1→32, 3×3, pad 1), `1` ReLU, `2` MaxPool(2), `3` Flatten,
+/// `4` Linear(6272→128), `5` ReLU, `6` Linear(128→10) giving logits.
+pub fn first_cnn(rng: &mut impl Rng) -> Sequential {
+    Sequential::new()
+        .push(Conv2d::new(1, 32, 3, 1, Padding::Explicit(1, 1), rng))
+        .push(ReLU)
+        .push(MaxPool2d::new(Window2d::square(2, 2, 0)))
+        .push(Flatten)
+        .push(Linear::new(32 * 14 * 14, 128, rng))
+        .push(ReLU)
+        .push(Linear::new(128, 10, rng))
+}
+
+/// Lesson 7: four blocks of Conv2d(5×5, same) + ReLU + MaxPool(2×2, stride 2, same) with
+/// 16, 32, 64 and 128 filters (28 → 14 → 7 → 4 → 2), then `512 → 128` ReLU, dropout 0.4,
+/// `128 → 10` logits. Keras initialisation. (The course ends in a softmax layer; this
+/// network returns logits and the lesson applies the softmax inside the loss, which is
+/// the same function computed stably.)
+pub fn deep_cnn(rng: &mut impl Rng, dropout_seed: u64) -> Sequential {
+    let mut model = Sequential::new();
+    let mut in_ch = 1;
+    for out_ch in [16, 32, 64, 128] {
+        model = model
+            .push(Conv2d::glorot(in_ch, out_ch, 5, 1, Padding::Same, rng))
+            .push(ReLU)
+            .push(MaxPool2d::new(Window2d::same(2, 2)));
+        in_ch = out_ch;
+    }
+    model
+        .push(Flatten)
+        .push(Linear::glorot(128 * 2 * 2, 128, rng))
+        .push(ReLU)
+        .push(Dropout::new(0.4, dropout_seed).expect("0.4 is a valid dropout rate"))
+        .push(Linear::glorot(128, 10, rng))
+}

@@ -1,0 +1,104 @@
+//! The one list of lessons: number, name, the course they come from, and the accuracy bars
+//! they must meet. `cargo xtask lesson N`, the integration tests and the README's lesson table
+//! all read this list, so no number lives only in prose.
+
+use crate::context::{Context, Schedule};
+use crate::lessons as course;
+use crate::report::{LessonError, Outcome};
+
+/// Which way a bar points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Goal {
+    /// The metric must be at least the threshold (accuracies).
+    AtLeast,
+    /// The metric must be at most the threshold (errors, losses).
+    AtMost,
+}
+
+/// One executable accuracy bar: `metric` compared with `threshold`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Bar {
+    /// The metric's name in `summary.json`.
+    pub metric: &'static str,
+    /// The number to meet.
+    pub threshold: f64,
+    /// At least or at most.
+    pub goal: Goal,
+}
+
+impl Bar {
+    /// A bar the metric must reach or exceed.
+    pub const fn at_least(metric: &'static str, threshold: f64) -> Bar {
+        Bar {
+            metric,
+            threshold,
+            goal: Goal::AtLeast,
+        }
+    }
+
+    /// A bar the metric must not exceed.
+    pub const fn at_most(metric: &'static str, threshold: f64) -> Bar {
+        Bar {
+            metric,
+            threshold,
+            goal: Goal::AtMost,
+        }
+    }
+
+    /// Whether `value` meets the bar (NaN never does).
+    pub fn passes(&self, value: f64) -> bool {
+        match self.goal {
+            Goal::AtLeast => value >= self.threshold,
+            Goal::AtMost => value <= self.threshold,
+        }
+    }
+}
+
+/// A lesson: what it is called, its bars, and the function that runs it.
+pub struct Lesson {
+    /// 1, 2, ...
+    pub number: u32,
+    /// The folder name under `target/lessons/` and the docs file name, e.g. `"01-xor"`.
+    pub slug: &'static str,
+    /// A one-line title.
+    pub title: &'static str,
+    /// The bars of the course's full schedule (`cargo xtask lesson N`).
+    pub bars: &'static [Bar],
+    /// The bars of the shorter test schedule, where the lesson has one (else `bars`).
+    pub quick_bars: Option<&'static [Bar]>,
+    /// Trains and measures; returns the metrics and the files written.
+    pub run: fn(&Context) -> Result<Outcome, LessonError>,
+}
+
+impl Lesson {
+    /// The bars that apply to `schedule`.
+    pub fn bars_for(&self, schedule: Schedule) -> &'static [Bar] {
+        match (schedule, self.quick_bars) {
+            (Schedule::Quick, Some(bars)) => bars,
+            _ => self.bars,
+        }
+    }
+}
+
+/// Every lesson, in course order.
+pub fn lessons() -> &'static [Lesson] {
+    &LESSONS
+}
+
+/// The lesson numbered `n`, if it exists.
+pub fn lesson(n: u32) -> Option<&'static Lesson> {
+    LESSONS.iter().find(|l| l.number == n)
+}
+
+static LESSONS: [Lesson; 1] = [Lesson {
+    number: 1,
+    slug: "01-xor",
+    title: "Neurons and XOR",
+    bars: &[
+        Bar::at_most("accuracy_h1", 0.75),
+        Bar::at_least("accuracy_h2", 1.0),
+        Bar::at_least("accuracy_h3", 1.0),
+    ],
+    quick_bars: None,
+    run: course::xor::run,
+}];
