@@ -23,7 +23,13 @@ impl Tensor {
     ///
     /// Seen as `[outer, len, inner]` (see [`crate::shape::split_at_axis`]), the line for
     /// `(o, i)` is `x[o, 0, i], x[o, 1, i], ..., x[o, len − 1, i]`.
-    pub fn reduce_axis(&self, op: &str, axis: usize, keepdim: bool, f: impl Fn(&mut dyn Iterator<Item = f32>) -> f32) -> Tensor {
+    pub fn reduce_axis(
+        &self,
+        op: &str,
+        axis: usize,
+        keepdim: bool,
+        f: impl Fn(&mut dyn Iterator<Item = f32>) -> f32,
+    ) -> Tensor {
         assert!(
             axis < self.ndim(),
             "{op}: axis {axis} is out of range for shape {:?}",
@@ -71,7 +77,9 @@ impl Tensor {
 
     /// The smallest element along `axis`.
     pub fn min_axis(&self, axis: usize, keepdim: bool) -> Tensor {
-        self.reduce_axis("min_axis", axis, keepdim, |line| line.fold(f32::INFINITY, f32::min))
+        self.reduce_axis("min_axis", axis, keepdim, |line| {
+            line.fold(f32::INFINITY, f32::min)
+        })
     }
 
     /// The index of the largest element along `axis` (the first one on ties), as `f32`
@@ -97,12 +105,19 @@ impl Tensor {
             "argmax_rows: expected a [N, C] tensor, got shape {:?}",
             self.shape()
         );
-        self.argmax_axis(1).data().iter().map(|&k| k as usize).collect()
+        self.argmax_axis(1)
+            .data()
+            .iter()
+            .map(|&k| k as usize)
+            .collect()
     }
 
     /// The largest element of the whole tensor (−∞ for an empty one).
     pub fn max_all(&self) -> f32 {
-        self.data().iter().copied().fold(f32::NEG_INFINITY, f32::max)
+        self.data()
+            .iter()
+            .copied()
+            .fold(f32::NEG_INFINITY, f32::max)
     }
 
     /// The smallest element of the whole tensor (+∞ for an empty one).
@@ -134,7 +149,8 @@ impl Tensor {
         self.reduce_axis("logsumexp_axis", axis, keepdim, |line| {
             let values: Vec<f32> = line.collect();
             let m = values.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-            if m == f32::NEG_INFINITY {
+            // All −∞ (log 0) or some +∞: the answer is m itself, and x − m would be NaN.
+            if m.is_infinite() {
                 return m;
             }
             m + values.iter().map(|v| (v - m).exp()).sum::<f32>().ln()
@@ -169,5 +185,222 @@ impl Tensor {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_abs_diff_eq;
+
+    /// `[[1, 2, 3], [4, 5, 6]]`.
+    fn x23() -> Tensor {
+        Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0], &[2, 3]).unwrap()
+    }
+
+    /// `x[i, j, k] = 12i + 4j + k`, shape `[2, 3, 4]`.
+    fn x234() -> Tensor {
+        Tensor::arange(0.0, 24.0, 1.0).reshape(&[2, 3, 4])
+    }
+
+    fn assert_close(a: &Tensor, shape: &[usize], b: &[f32]) {
+        assert_eq!(a.shape(), shape);
+        for (&x, &y) in a.data().iter().zip(b) {
+            assert_abs_diff_eq!(x, y, epsilon = 1e-5);
+        }
+    }
+
+    #[test]
+    fn whole_tensor_reductions() {
+        // 1 + 2 + … + 6 = 21, mean 21/6 = 3.5.
+        assert_eq!(x23().sum_all().item(), 21.0);
+        assert_eq!(x23().sum_all().shape(), &[] as &[usize]);
+        assert_eq!(x23().mean_all().item(), 3.5);
+        assert_eq!((x23().max_all(), x23().min_all()), (6.0, 1.0));
+        // An empty tensor: max is −∞, min is +∞, the sum is 0.
+        let empty = Tensor::zeros(&[0]);
+        assert_eq!(
+            (empty.max_all(), empty.min_all()),
+            (f32::NEG_INFINITY, f32::INFINITY)
+        );
+        assert_eq!(empty.sum_all().item(), 0.0);
+    }
+
+    #[test]
+    fn sum_along_each_axis() {
+        // Down the columns: [1 + 4, 2 + 5, 3 + 6]; along the rows: [1 + 2 + 3, 4 + 5 + 6].
+        assert_close(&x23().sum_axis(0, false), &[3], &[5.0, 7.0, 9.0]);
+        assert_close(&x23().sum_axis(0, true), &[1, 3], &[5.0, 7.0, 9.0]);
+        assert_close(&x23().sum_axis(1, false), &[2], &[6.0, 15.0]);
+        assert_close(&x23().sum_axis(1, true), &[2, 1], &[6.0, 15.0]);
+    }
+
+    #[test]
+    fn sum_along_each_axis_of_a_3d_tensor() {
+        // Σ_i (12i + 4j + k) = 12 + 8j + 2k.
+        let s0 = [
+            12.0, 14.0, 16.0, 18.0, 20.0, 22.0, 24.0, 26.0, 28.0, 30.0, 32.0, 34.0,
+        ];
+        assert_close(&x234().sum_axis(0, false), &[3, 4], &s0);
+        assert_close(&x234().sum_axis(0, true), &[1, 3, 4], &s0);
+        // Σ_j (12i + 4j + k) = 36i + 12 + 3k.
+        let s1 = [12.0, 15.0, 18.0, 21.0, 48.0, 51.0, 54.0, 57.0];
+        assert_close(&x234().sum_axis(1, false), &[2, 4], &s1);
+        assert_close(&x234().sum_axis(1, true), &[2, 1, 4], &s1);
+        // Σ_k (12i + 4j + k) = 48i + 16j + 6.
+        let s2 = [6.0, 22.0, 38.0, 54.0, 70.0, 86.0];
+        assert_close(&x234().sum_axis(2, false), &[2, 3], &s2);
+        assert_close(&x234().sum_axis(2, true), &[2, 3, 1], &s2);
+    }
+
+    #[test]
+    fn mean_along_each_axis() {
+        // [(1 + 4)/2, (2 + 5)/2, (3 + 6)/2] and [(1 + 2 + 3)/3, (4 + 5 + 6)/3].
+        assert_close(&x23().mean_axis(0, false), &[3], &[2.5, 3.5, 4.5]);
+        assert_close(&x23().mean_axis(0, true), &[1, 3], &[2.5, 3.5, 4.5]);
+        assert_close(&x23().mean_axis(1, false), &[2], &[2.0, 5.0]);
+        assert_close(&x23().mean_axis(1, true), &[2, 1], &[2.0, 5.0]);
+        // Over j of 12i + 4j + k: 12i + 4 + k.
+        let m = [4.0, 5.0, 6.0, 7.0, 16.0, 17.0, 18.0, 19.0];
+        assert_close(&x234().mean_axis(1, false), &[2, 4], &m);
+    }
+
+    #[test]
+    fn max_and_min_along_each_axis() {
+        // x = [[1, 5, 3], [4, 2, 6]].
+        let x = Tensor::from_vec(vec![1.0, 5.0, 3.0, 4.0, 2.0, 6.0], &[2, 3]).unwrap();
+        assert_close(&x.max_axis(0, false), &[3], &[4.0, 5.0, 6.0]);
+        assert_close(&x.max_axis(0, true), &[1, 3], &[4.0, 5.0, 6.0]);
+        assert_close(&x.max_axis(1, false), &[2], &[5.0, 6.0]);
+        assert_close(&x.max_axis(1, true), &[2, 1], &[5.0, 6.0]);
+        assert_close(&x.min_axis(0, false), &[3], &[1.0, 2.0, 3.0]);
+        assert_close(&x.min_axis(0, true), &[1, 3], &[1.0, 2.0, 3.0]);
+        assert_close(&x.min_axis(1, false), &[2], &[1.0, 2.0]);
+        assert_close(&x.min_axis(1, true), &[2, 1], &[1.0, 2.0]);
+        // Max over k of 12i + 4j + k is at k = 3.
+        assert_close(
+            &x234().max_axis(2, false),
+            &[2, 3],
+            &[3.0, 7.0, 11.0, 15.0, 19.0, 23.0],
+        );
+    }
+
+    #[test]
+    fn argmax_along_each_axis() {
+        // x = [[1, 5, 3], [4, 2, 6]]: column maxima are in rows [1, 0, 1], row maxima in columns [1, 2].
+        let x = Tensor::from_vec(vec![1.0, 5.0, 3.0, 4.0, 2.0, 6.0], &[2, 3]).unwrap();
+        assert_close(&x.argmax_axis(0), &[3], &[1.0, 0.0, 1.0]);
+        assert_close(&x.argmax_axis(1), &[2], &[1.0, 2.0]);
+        assert_eq!(x.argmax_rows(), vec![1, 2]);
+        // On a tie the first index wins, as in PyTorch: argmax [2, 7, 7] = 1.
+        let tie = Tensor::from_vec(vec![2.0, 7.0, 7.0], &[1, 3]).unwrap();
+        assert_eq!(tie.argmax_rows(), vec![1]);
+        // Along the middle axis of 12i + 4j + k the largest j = 2 always wins.
+        assert_close(&x234().argmax_axis(1), &[2, 4], &[2.0; 8]);
+    }
+
+    #[test]
+    #[should_panic(expected = "argmax_rows: expected a [N, C] tensor, got shape [6]")]
+    fn argmax_rows_needs_a_matrix() {
+        Tensor::zeros(&[6]).argmax_rows();
+    }
+
+    #[test]
+    fn var_biased_and_unbiased() {
+        // Row [1, 2, 3]: mean 2, Σ(x − x̄)² = 1 + 0 + 1 = 2: biased 2/3, unbiased 2/2 = 1.
+        assert_close(
+            &x23().var_axis(1, false, false),
+            &[2],
+            &[2.0 / 3.0, 2.0 / 3.0],
+        );
+        assert_close(&x23().var_axis(1, true, false), &[2], &[1.0, 1.0]);
+        assert_close(&x23().var_axis(1, true, true), &[2, 1], &[1.0, 1.0]);
+        // Column [1, 4]: mean 2.5, Σ(x − x̄)² = 2.25 + 2.25 = 4.5: biased 2.25, unbiased 4.5.
+        assert_close(&x23().var_axis(0, false, true), &[1, 3], &[2.25; 3]);
+        assert_close(&x23().var_axis(0, true, false), &[3], &[4.5; 3]);
+        // std = √var: √2.25 = 1.5 and √4.5 ≈ 2.1213203.
+        assert_close(&x23().std_axis(0, false, false), &[3], &[1.5; 3]);
+        assert_close(&x23().std_axis(0, true, true), &[1, 3], &[4.5f32.sqrt(); 3]);
+        // [1, 2, 3, 4]: mean 2.5, Σ(x − x̄)² = 5: biased 5/4, unbiased 5/3.
+        let v = Tensor::from_vec(vec![1.0, 2.0, 3.0, 4.0], &[4]).unwrap();
+        assert_close(&v.var_axis(0, false, false), &[], &[1.25]);
+        assert_close(&v.var_axis(0, true, false), &[], &[5.0 / 3.0]);
+        // Like PyTorch, the unbiased variance of one sample is 0/0 = NaN.
+        assert!(Tensor::ones(&[1]).var_axis(0, true, false).item().is_nan());
+    }
+
+    #[test]
+    fn logsumexp_values() {
+        // log(e^0 + e^0) = ln 2.
+        let z = Tensor::zeros(&[1, 2]).logsumexp_axis(1, false);
+        assert_close(&z, &[1], &[std::f32::consts::LN_2]);
+        // log(e^1 + e^2 + e^3) = 3 + ln(e^(−2) + e^(−1) + 1) ≈ 3.4076059.
+        let x = Tensor::from_vec(vec![1.0, 2.0, 3.0], &[3, 1]).unwrap();
+        assert_close(&x.logsumexp_axis(0, true), &[1, 1], &[3.407_606]);
+        // Along the rows of [[1, 2, 3], [4, 5, 6]], each row is the row above + 3.
+        assert_close(
+            &x23().logsumexp_axis(1, false),
+            &[2],
+            &[3.407_606, 6.407_606],
+        );
+        let rows = [3.407_606, 6.407_606];
+        assert_close(&x23().logsumexp_axis(1, true), &[2, 1], &rows);
+        // Down the columns: log(e^a + e^(a+3)) = a + 3 + ln(1 + e^(−3)) ≈ a + 3.0485874.
+        let c = [4.048_587, 5.048_587, 6.048_587];
+        assert_close(&x23().logsumexp_axis(0, false), &[3], &c);
+    }
+
+    #[test]
+    fn logsumexp_is_stable_at_plus_minus_100() {
+        // e^100 overflows f32 and e^(−100) underflows; with m = max the sums stay finite.
+        // Rows: [100, 100] → 100 + ln 2; [−100, −100] → −100 + ln 2; [100, −100] → 100 + ln(1 + e^(−200)) = 100.
+        let x =
+            Tensor::from_vec(vec![100.0, 100.0, -100.0, -100.0, 100.0, -100.0], &[3, 2]).unwrap();
+        let y = x.logsumexp_axis(1, false);
+        assert!(y.data().iter().all(|v| v.is_finite()), "{y}");
+        let ln2 = std::f32::consts::LN_2;
+        assert_close(&y, &[3], &[100.0 + ln2, -100.0 + ln2, 100.0]);
+        // A line of −∞ (every option masked out) has logsumexp −∞, not NaN.
+        let masked = Tensor::full(&[2], f32::NEG_INFINITY).logsumexp_axis(0, false);
+        assert_eq!(masked.item(), f32::NEG_INFINITY);
+        // A line holding +∞ has logsumexp +∞, as in PyTorch.
+        let inf = Tensor::from_vec(vec![1.0, f32::INFINITY], &[2]).unwrap();
+        assert_eq!(inf.logsumexp_axis(0, false).item(), f32::INFINITY);
+    }
+
+    #[test]
+    fn sum_to_undoes_broadcasting() {
+        // [[1, 2, 3], [4, 5, 6]] summed to [3] (a bias's gradient): the column sums.
+        assert_close(&x23().sum_to(&[3]), &[3], &[5.0, 7.0, 9.0]);
+        assert_close(&x23().sum_to(&[1, 3]), &[1, 3], &[5.0, 7.0, 9.0]);
+        // To [2, 1]: the row sums.
+        assert_close(&x23().sum_to(&[2, 1]), &[2, 1], &[6.0, 15.0]);
+        // To [] or [1, 1]: everything, 21.
+        assert_close(&x23().sum_to(&[]), &[], &[21.0]);
+        assert_close(&x23().sum_to(&[1, 1]), &[1, 1], &[21.0]);
+        // To its own shape: unchanged.
+        assert_eq!(x23().sum_to(&[2, 3]), x23());
+        // 12i + 4j + k summed to [3, 1]: Σ_i Σ_k = 2·(16j + 6) + 4·12 = 32j + 60.
+        assert_close(&x234().sum_to(&[3, 1]), &[3, 1], &[60.0, 92.0, 124.0]);
+        // To [2, 1, 4]: Σ_j = 36i + 12 + 3k, as sum_axis(1, true).
+        assert_eq!(x234().sum_to(&[2, 1, 4]), x234().sum_axis(1, true));
+    }
+
+    #[test]
+    #[should_panic(expected = "sum_to: shape [2, 3] cannot be summed down to [4]")]
+    fn sum_to_a_shape_that_does_not_broadcast_panics() {
+        x23().sum_to(&[4]);
+    }
+
+    #[test]
+    #[should_panic(expected = "sum_axis: axis 2 is out of range for shape [2, 3]")]
+    fn reduction_along_a_missing_axis_panics() {
+        x23().sum_axis(2, false);
+    }
+
+    #[test]
+    #[should_panic(expected = "max_axis: axis 3 is out of range for shape [2, 3, 4]")]
+    fn max_along_a_missing_axis_panics() {
+        x234().max_axis(3, true);
     }
 }

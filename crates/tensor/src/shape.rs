@@ -25,8 +25,16 @@ pub fn broadcast_shape(a: &[usize], b: &[usize]) -> Option<Vec<usize>> {
     let mut out = vec![0; n];
     for k in 0..n {
         // Lengths aligned from the right; a missing axis counts as length 1.
-        let da = if k + a.len() >= n { a[k + a.len() - n] } else { 1 };
-        let db = if k + b.len() >= n { b[k + b.len() - n] } else { 1 };
+        let da = if k + a.len() >= n {
+            a[k + a.len() - n]
+        } else {
+            1
+        };
+        let db = if k + b.len() >= n {
+            b[k + b.len() - n]
+        } else {
+            1
+        };
         out[k] = match (da, db) {
             (x, y) if x == y => x,
             (1, y) => y,

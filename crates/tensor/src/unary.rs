@@ -76,3 +76,103 @@ impl Tensor {
         self.map(|x| x.clamp(lo, hi))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use approx::assert_abs_diff_eq;
+
+    fn t(v: &[f32]) -> Tensor {
+        Tensor::from_vec(v.to_vec(), &[v.len()]).unwrap()
+    }
+
+    /// Checks `a` against `b` element by element to within `1e-6`.
+    fn assert_close(a: &Tensor, b: &[f32]) {
+        assert_eq!(a.numel(), b.len());
+        for (&x, &y) in a.data().iter().zip(b) {
+            assert_abs_diff_eq!(x, y, epsilon = 1e-6);
+        }
+    }
+
+    #[test]
+    fn exp_and_ln_are_inverse() {
+        // e^0 = 1, e^1 = e, e^(−1) = 1/e.
+        let e = std::f32::consts::E;
+        assert_close(&t(&[0.0, 1.0, -1.0]).exp(), &[1.0, e, 1.0 / e]);
+        // ln 1 = 0, ln e = 1, ln e² = 2.
+        assert_close(&t(&[1.0, e, e * e]).ln(), &[0.0, 1.0, 2.0]);
+        // ln 0 = −∞ and ln of a negative number is NaN.
+        let edge = t(&[0.0, -1.0]).ln();
+        assert_eq!(edge.data()[0], f32::NEG_INFINITY);
+        assert!(edge.data()[1].is_nan());
+    }
+
+    #[test]
+    fn tanh_values() {
+        // tanh 0 = 0; tanh 1 = (e² − 1)/(e² + 1) ≈ 0.7615942; tanh is odd.
+        assert_close(
+            &t(&[0.0, 1.0, -1.0]).tanh(),
+            &[0.0, 0.761_594_2, -0.761_594_2],
+        );
+        // tanh saturates at ±1.
+        assert_close(&t(&[50.0, -50.0]).tanh(), &[1.0, -1.0]);
+    }
+
+    #[test]
+    fn sigmoid_values_and_stability() {
+        // σ(0) = 1/2; σ(2) = 1/(1 + e^(−2)) ≈ 0.8807971; σ(−x) = 1 − σ(x).
+        assert_close(
+            &t(&[0.0, 2.0, -2.0]).sigmoid(),
+            &[0.5, 0.880_797_1, 0.119_202_92],
+        );
+        // At ±100, e^100 overflows f32, but neither form used meets it: σ → 1 and 0.
+        let s = t(&[100.0, -100.0, 1000.0, -1000.0]).sigmoid();
+        assert!(s.data().iter().all(|v| v.is_finite()));
+        assert_close(&s, &[1.0, 0.0, 1.0, 0.0]);
+        // σ(−100) = e^(−100)/(1 + e^(−100)) ≈ 3.7e−44 is tiny but positive, not a flushed 0.
+        assert!(sigmoid(-100.0) > 0.0);
+    }
+
+    #[test]
+    fn relu_and_leaky_relu() {
+        // relu(x) = max(0, x).
+        assert_eq!(t(&[-2.0, 0.0, 3.0]).relu().data(), &[0.0, 0.0, 3.0]);
+        // leaky_relu(x) = x for x ≥ 0, 0.1·x otherwise.
+        assert_close(&t(&[-2.0, 0.0, 3.0]).leaky_relu(0.1), &[-0.2, 0.0, 3.0]);
+    }
+
+    #[test]
+    fn sqrt_powf_square_abs_neg_clamp() {
+        // √4 = 2, √0.25 = 0.5.
+        assert_eq!(t(&[4.0, 0.25]).sqrt().data(), &[2.0, 0.5]);
+        // 2³ = 8, 9^0.5 = 3, 4^(−1) = 0.25.
+        assert_close(&t(&[2.0]).powf(3.0), &[8.0]);
+        assert_close(&t(&[9.0]).powf(0.5), &[3.0]);
+        assert_close(&t(&[4.0]).powf(-1.0), &[0.25]);
+        // (−3)² = 9.
+        assert_eq!(t(&[-3.0, 1.5]).square().data(), &[9.0, 2.25]);
+        assert_eq!(t(&[-3.0, 1.5]).abs().data(), &[3.0, 1.5]);
+        assert_eq!(t(&[-3.0, 1.5]).neg().data(), &[3.0, -1.5]);
+        // clamp to [−1, 2].
+        assert_eq!(
+            t(&[-3.0, 0.5, 7.0]).clamp(-1.0, 2.0).data(),
+            &[-1.0, 0.5, 2.0]
+        );
+    }
+
+    #[test]
+    fn unary_ops_keep_the_shape() {
+        let x = Tensor::ones(&[2, 1, 3]);
+        for y in [
+            x.exp(),
+            x.ln(),
+            x.tanh(),
+            x.sigmoid(),
+            x.relu(),
+            x.sqrt(),
+            x.square(),
+        ] {
+            assert_eq!(y.shape(), &[2, 1, 3]);
+        }
+    }
+}

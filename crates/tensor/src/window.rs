@@ -54,8 +54,17 @@ pub struct Geometry {
 }
 
 /// `(out, pad_before)` along one axis.
-fn resolve_axis(op: &str, input: usize, k: usize, s: usize, padding: Option<usize>) -> (usize, usize) {
-    assert!(k > 0 && s > 0, "{op}: kernel {k} and stride {s} must be positive");
+fn resolve_axis(
+    op: &str,
+    input: usize,
+    k: usize,
+    s: usize,
+    padding: Option<usize>,
+) -> (usize, usize) {
+    assert!(
+        k > 0 && s > 0,
+        "{op}: kernel {k} and stride {s} must be positive"
+    );
     match padding {
         Some(p) => {
             assert!(
@@ -152,5 +161,51 @@ mod tests {
         let g = Window2d::same(2, 2).geometry("t", 7, 7);
         assert_eq!((g.out_h, g.pad_top), (4, 0));
         assert_eq!(g.input_row(3, 1), None);
+    }
+
+    #[test]
+    fn same_padding_with_stride_one_and_an_even_kernel() {
+        // 2×2 stride 1 "same" on 5: out = 5, total pad (5 − 1)·1 + 2 − 5 = 1, 0 before, 1 after.
+        let g = Window2d::same(2, 1).geometry("t", 5, 5);
+        assert_eq!((g.out_h, g.out_w, g.pad_top, g.pad_left), (5, 5, 0, 0));
+        assert_eq!(g.input_row(4, 0), Some(4));
+        assert_eq!(g.input_row(4, 1), None);
+        // 3×3 stride 2 "same" on 8: out = ⌈8/2⌉ = 4, total pad 3·2 + 3 − 8 = 1, 0 before.
+        let g = Window2d::same(3, 2).geometry("t", 8, 8);
+        assert_eq!((g.out_h, g.pad_top), (4, 0));
+        // 3×3 stride 2 "same" on 7: out = 4, total pad 3·2 + 3 − 7 = 2, 1 before and 1 after.
+        let g = Window2d::same(3, 2).geometry("t", 7, 7);
+        assert_eq!((g.out_h, g.pad_top), (4, 1));
+    }
+
+    #[test]
+    fn rectangular_windows_resolve_each_axis() {
+        // kernel (3, 1), stride (2, 1), padding (1, 0) on 6×4:
+        // out_h = ⌊(6 + 2 − 3)/2⌋ + 1 = 3, out_w = ⌊(4 − 1)/1⌋ + 1 = 4.
+        let window = Window2d {
+            kernel: (3, 1),
+            stride: (2, 1),
+            padding: Padding::Explicit(1, 0),
+        };
+        let g = window.geometry("t", 6, 4);
+        assert_eq!((g.out_h, g.out_w, g.pad_top, g.pad_left), (3, 4, 1, 0));
+        // Output row 1 reads input rows 1·2 − 1 + ki = 1, 2, 3.
+        let rows: Vec<_> = (0..3).map(|ki| g.input_row(1, ki)).collect();
+        assert_eq!(rows, vec![Some(1), Some(2), Some(3)]);
+        // Output row 0 starts in the padding.
+        assert_eq!(g.input_row(0, 0), None);
+        assert_eq!(g.input_col(3, 0), Some(3));
+    }
+
+    #[test]
+    #[should_panic(expected = "pool: a window of 4 does not fit an input of 2 padded by 0")]
+    fn window_larger_than_the_input_panics() {
+        Window2d::square(4, 1, 0).geometry("pool", 2, 2);
+    }
+
+    #[test]
+    #[should_panic(expected = "conv: kernel 3 and stride 0 must be positive")]
+    fn zero_stride_panics() {
+        Window2d::square(3, 0, 0).geometry("conv", 5, 5);
     }
 }

@@ -1,0 +1,458 @@
+//! Properties of the tensor kernels over random shapes and values (proptest).
+//!
+//! Each fast kernel is checked against the plainest code that computes the same thing:
+//! broadcasting against explicit index arithmetic, the GEMM against the triple loop,
+//! `im2col` + GEMM convolution against six nested loops, and the backward passes against
+//! the adjoint identity `⟨A x, y⟩ = ⟨x, Aᵀ y⟩` or a naive backward loop written here.
+
+use proptest::prelude::*;
+use rand::seq::SliceRandom;
+use rand::{SeedableRng, rngs::StdRng};
+use tensor::conv::{col2im, conv2d, conv2d_backward, conv2d_naive, im2col};
+use tensor::matmul::matmul_naive;
+use tensor::pool::{max_pool2d, max_pool2d_backward};
+use tensor::shape::{numel, strides};
+use tensor::{Padding, Tensor, Transpose, Window2d};
+
+/// The tolerance of every approximate comparison in this file: `|a − b| ≤ TOL·(1 + |b|)`.
+/// Sums of at most a few hundred products of numbers in `[−1, 1]` round to far less.
+const TOL: f32 = 1e-4;
+
+fn config() -> ProptestConfig {
+    ProptestConfig::with_cases(256)
+}
+
+/// Asserts `|a − b| ≤ TOL·(1 + |b|)` element by element, and equal shapes.
+fn assert_close(what: &str, a: &Tensor, b: &Tensor) -> Result<(), TestCaseError> {
+    prop_assert_eq!(a.shape(), b.shape(), "{}: shapes differ", what);
+    for (i, (&x, &y)) in a.data().iter().zip(b.data()).enumerate() {
+        prop_assert!(
+            (x - y).abs() <= TOL * (1.0 + y.abs()),
+            "{}: element {} is {} but should be {}",
+            what,
+            i,
+            x,
+            y
+        );
+    }
+    Ok(())
+}
+
+/// `⟨a, b⟩ = Σ a_i b_i`, summed in f64.
+fn dot(a: &Tensor, b: &Tensor) -> f64 {
+    assert_eq!(a.shape(), b.shape());
+    a.data()
+        .iter()
+        .zip(b.data())
+        .map(|(&x, &y)| f64::from(x) * f64::from(y))
+        .sum()
+}
+
+/// Asserts two inner products agree to `TOL`, relative to the size of their terms.
+fn assert_same_dot(what: &str, lhs: f64, rhs: f64, scale: f64) -> Result<(), TestCaseError> {
+    prop_assert!(
+        (lhs - rhs).abs() <= f64::from(TOL) * (1.0 + scale),
+        "{}: ⟨Ax, y⟩ = {} but ⟨x, Aᵀy⟩ = {}",
+        what,
+        lhs,
+        rhs
+    );
+    Ok(())
+}
+
+/// A tensor of `shape` with values uniform in `[−1, 1)` drawn from `rng`.
+fn random(shape: &[usize], rng: &mut StdRng) -> Tensor {
+    Tensor::rand_uniform(shape, -1.0, 1.0, rng)
+}
+
+/// The multi-index of row-major offset `flat` in `shape`.
+fn unravel(mut flat: usize, shape: &[usize]) -> Vec<usize> {
+    let mut index = vec![0; shape.len()];
+    for k in (0..shape.len()).rev() {
+        index[k] = flat % shape[k];
+        flat /= shape[k];
+    }
+    index
+}
+
+// ---------------------------------------------------------------------------------------
+// Broadcasting and sum_to
+// ---------------------------------------------------------------------------------------
+
+/// A shape that broadcasts to `out`: a suffix of `out` with some lengths replaced by 1.
+fn operand_shape(out: Vec<usize>) -> impl Strategy<Value = Vec<usize>> {
+    let r = out.len();
+    (0..=r, prop::collection::vec(any::<bool>(), r)).prop_map(move |(drop, ones)| {
+        out.iter()
+            .zip(&ones)
+            .skip(drop)
+            .map(|(&d, &one)| if one { 1 } else { d })
+            .collect()
+    })
+}
+
+/// Two shapes that broadcast together (both cut from one random shape of rank ≤ 4), and
+/// a seed for their values.
+fn broadcast_pair() -> impl Strategy<Value = (Vec<usize>, Vec<usize>, u64)> {
+    prop::collection::vec(1usize..5, 0..5)
+        .prop_flat_map(|out| (operand_shape(out.clone()), operand_shape(out), any::<u64>()))
+}
+
+/// The broadcast shape, worked out here independently of the crate: align at the right;
+/// a missing axis counts as 1; the pair is `(d, d)`, `(1, d)` or `(d, 1)`, giving `d`.
+fn expected_shape(a: &[usize], b: &[usize]) -> Vec<usize> {
+    let r = a.len().max(b.len());
+    let aligned = |s: &[usize], k: usize| {
+        if k + s.len() >= r {
+            s[k + s.len() - r]
+        } else {
+            1
+        }
+    };
+    (0..r).map(|k| aligned(a, k).max(aligned(b, k))).collect()
+}
+
+/// `x` copied out to `shape` by index arithmetic: `y[i] = x[j]` with `j_k = i_k` where `x`
+/// has the axis at full length and `j_k = 0` where its length is 1 (missing leading axes
+/// are dropped).
+fn expand(x: &Tensor, shape: &[usize]) -> Tensor {
+    let lead = shape.len() - x.ndim();
+    let xs = strides(x.shape());
+    let data = (0..numel(shape))
+        .map(|flat| {
+            let index = unravel(flat, shape);
+            let offset: usize = (0..x.ndim())
+                .map(|k| {
+                    if x.shape()[k] == 1 {
+                        0
+                    } else {
+                        index[lead + k] * xs[k]
+                    }
+                })
+                .sum();
+            x.data()[offset]
+        })
+        .collect();
+    Tensor::from_vec(data, shape).unwrap()
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// `a ⊙ b` with broadcasting equals `expand(a) ⊙ expand(b)` element by element, bit for
+    /// bit (the same f32 operation on the same two numbers).
+    #[test]
+    fn broadcasting_agrees_with_explicit_expansion((sa, sb, seed) in broadcast_pair()) {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let (a, b) = (random(&sa, &mut rng), random(&sb, &mut rng));
+        let shape = expected_shape(&sa, &sb);
+        let (ea, eb) = (expand(&a, &shape), expand(&b, &shape));
+        prop_assert_eq!(a.add(&b), ea.zip_map(&eb, "add", |x, y| x + y));
+        prop_assert_eq!(a.sub(&b), ea.zip_map(&eb, "sub", |x, y| x - y));
+        prop_assert_eq!(a.mul(&b), ea.zip_map(&eb, "mul", |x, y| x * y));
+        prop_assert_eq!(a.div(&b), ea.zip_map(&eb, "div", |x, y| x / y));
+        prop_assert_eq!(a.maximum(&b), ea.zip_map(&eb, "max", f32::max));
+        prop_assert_eq!(a.gt(&b), ea.zip_map(&eb, "gt", |x, y| f32::from(u8::from(x > y))));
+    }
+
+    /// `sum_to` is the adjoint of broadcasting: `⟨expand(x), y⟩ = ⟨x, sum_to(y, shape x)⟩`
+    /// for every `y` of the broadcast shape. (This is why it is the gradient of a broadcast.)
+    #[test]
+    fn sum_to_is_the_adjoint_of_broadcasting((sx, sy, seed) in broadcast_pair()) {
+        let shape = expected_shape(&sx, &sy);
+        let mut rng = StdRng::seed_from_u64(seed);
+        let (x, y) = (random(&sx, &mut rng), random(&shape, &mut rng));
+        let back = y.sum_to(&sx);
+        prop_assert_eq!(back.shape(), &sx[..]);
+        let scale = y.numel() as f64;
+        assert_same_dot("sum_to", dot(&expand(&x, &shape), &y), dot(&x, &back), scale)?;
+        // sum_to(broadcast(x) · 1) counts how many copies of each x were made.
+        let copies = (numel(&shape) / numel(&sx).max(1)) as f32;
+        let ones = Tensor::ones(&shape);
+        assert_close("sum_to of ones", &ones.sum_to(&sx), &Tensor::full(&sx, copies))?;
+    }
+
+    /// `permute(axes)` then `permute(inverse)` gives back `x`, and `y[i] = x[j]` with
+    /// `j[axes[k]] = i[k]`.
+    #[test]
+    fn permute_then_inverse_is_identity(
+        (shape, axes, seed) in prop::collection::vec(1usize..5, 0..6).prop_flat_map(|shape| {
+            let n = shape.len();
+            (Just(shape), Just((0..n).collect::<Vec<_>>()).prop_shuffle(), any::<u64>())
+        })
+    ) {
+        let x = random(&shape, &mut StdRng::seed_from_u64(seed));
+        let y = x.permute(&axes);
+        let mut inverse = vec![0; axes.len()];
+        for (k, &a) in axes.iter().enumerate() {
+            inverse[a] = k;
+        }
+        prop_assert_eq!(y.permute(&inverse), x.clone());
+        for flat in 0..y.numel() {
+            let i = unravel(flat, y.shape());
+            let mut j = vec![0; i.len()];
+            for (k, &a) in axes.iter().enumerate() {
+                j[a] = i[k];
+            }
+            prop_assert_eq!(y.data()[flat], x.at(&j));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Matrix products
+// ---------------------------------------------------------------------------------------
+
+/// `(batch, m, k, n, ta, tb, seed)`: an optional batch length, the product's sizes, and
+/// whether each operand is stored transposed.
+type MatmulCase = (Option<usize>, usize, usize, usize, bool, bool, u64);
+
+fn matmul_case() -> impl Strategy<Value = MatmulCase> {
+    (
+        prop::option::of(1usize..4),
+        1usize..40,
+        0usize..40,
+        1usize..40,
+        any::<bool>(),
+        any::<bool>(),
+        any::<u64>(),
+    )
+}
+
+/// The stored shape of an operand that is `op(X) = [r, c]`: `[c, r]` if transposed.
+fn stored(batch: Option<usize>, r: usize, c: usize, transposed: bool) -> Vec<usize> {
+    let mut s: Vec<usize> = batch.into_iter().collect();
+    s.extend(if transposed { [c, r] } else { [r, c] });
+    s
+}
+
+fn flag(t: bool) -> Transpose {
+    if t { Transpose::Yes } else { Transpose::No }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// `matmul_t(op(A), op(B))` for all four transpose combinations, 2-D and batched,
+    /// equals `matmul_naive` on explicitly transposed copies, batch by batch.
+    #[test]
+    fn matmul_agrees_with_the_triple_loop((batch, m, k, n, ta, tb, seed) in matmul_case()) {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let a = random(&stored(batch, m, k, ta), &mut rng);
+        let b = random(&stored(batch, k, n, tb), &mut rng);
+        let c = a.matmul_t(flag(ta), &b, flag(tb));
+        // The plain matrices op(A) [m, k] and op(B) [k, n] of batch i.
+        let plain = |x: &Tensor, i: usize, r: usize, cols: usize, t: bool| {
+            let xi = match batch {
+                Some(_) => x.select_rows(&[i]).reshape(&x.shape()[1..]),
+                None => x.clone(),
+            };
+            if t { xi.t() } else { xi.reshape(&[r, cols]) }
+        };
+        let mut expected = Vec::new();
+        for i in 0..batch.unwrap_or(1) {
+            let (ai, bi) = (plain(&a, i, m, k, ta), plain(&b, i, k, n, tb));
+            expected.extend(matmul_naive(ai.data(), bi.data(), m, k, n));
+        }
+        let mut shape: Vec<usize> = batch.into_iter().collect();
+        shape.extend([m, n]);
+        assert_close("matmul", &c, &Tensor::from_vec(expected, &shape).unwrap())?;
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Convolution
+// ---------------------------------------------------------------------------------------
+
+/// A random convolution: `(x shape [N, C, H, W], O, window, seed)`, with explicit padding
+/// 0–2 per axis or "same", stride 1–2 and a kernel of 1–4 per axis that fits the padded input.
+fn conv_case() -> impl Strategy<Value = ([usize; 4], usize, Window2d, u64)> {
+    (
+        (1usize..4, 1usize..4, 1usize..4, 1usize..10, 1usize..10),
+        (1usize..5, 1usize..5, 1usize..3, 1usize..3),
+        prop::option::of((0usize..3, 0usize..3)),
+        any::<u64>(),
+    )
+        .prop_map(|((n, c, o, h, w), (kh, kw, sh, sw), pad, seed)| {
+            let (kernel, padding) = match pad {
+                Some((ph, pw)) => (
+                    (kh.min(h + 2 * ph), kw.min(w + 2 * pw)),
+                    Padding::Explicit(ph, pw),
+                ),
+                None => ((kh, kw), Padding::Same),
+            };
+            let window = Window2d {
+                kernel,
+                stride: (sh, sw),
+                padding,
+            };
+            ([n, c, h, w], o, window, seed)
+        })
+}
+
+/// The backward pass of a convolution written straight from the forward sum
+/// `y[n, o, oy, ox] = b[o] + Σ w[o, c, ki, kj]·x[n, c, iy, ix]`: each term sends
+/// `dy·x` to `dw`, `dy·w` to `dx`, and each output sends `dy` to `db`.
+fn conv2d_backward_naive(
+    x: &Tensor,
+    w: &Tensor,
+    dy: &Tensor,
+    window: &Window2d,
+) -> (Tensor, Tensor, Tensor) {
+    let [n, c, h, wd] = x.shape().try_into().unwrap();
+    let (o, kh, kw) = (w.dim(0), w.dim(2), w.dim(3));
+    let g = window.geometry("naive", h, wd);
+    let (mut dx, mut dw, mut db) = (
+        Tensor::zeros(x.shape()),
+        Tensor::zeros(w.shape()),
+        Tensor::zeros(&[o]),
+    );
+    for ni in 0..n {
+        for oi in 0..o {
+            for oy in 0..g.out_h {
+                for ox in 0..g.out_w {
+                    let d = dy.at(&[ni, oi, oy, ox]);
+                    db.data_mut()[oi] += d;
+                    for ci in 0..c {
+                        for ki in 0..kh {
+                            for kj in 0..kw {
+                                let (Some(iy), Some(ix)) =
+                                    (g.input_row(oy, ki), g.input_col(ox, kj))
+                                else {
+                                    continue;
+                                };
+                                let (xi, wi) = ([ni, ci, iy, ix], [oi, ci, ki, kj]);
+                                dw.set(&wi, dw.at(&wi) + d * x.at(&xi));
+                                dx.set(&xi, dx.at(&xi) + d * w.at(&wi));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    (dx, dw, db)
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// `im2col` + GEMM convolution equals the six nested loops of `conv2d_naive`.
+    #[test]
+    fn conv2d_agrees_with_naive((xs, o, window, seed) in conv_case(), with_bias in any::<bool>()) {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let x = random(&xs, &mut rng);
+        let w = random(&[o, xs[1], window.kernel.0, window.kernel.1], &mut rng);
+        let b = random(&[o], &mut rng);
+        let b = with_bias.then_some(&b);
+        let y = conv2d(&x, &w, b, &window);
+        let g = window.geometry("conv2d", xs[2], xs[3]);
+        prop_assert_eq!(y.shape(), &[xs[0], o, g.out_h, g.out_w][..]);
+        assert_close("conv2d", &y, &conv2d_naive(&x, &w, b, &window))?;
+    }
+
+    /// `col2im` is the adjoint of `im2col`: `⟨im2col(x), y⟩ = ⟨x, col2im(y)⟩` for all `x`, `y`.
+    #[test]
+    fn col2im_is_the_adjoint_of_im2col((xs, _o, window, seed) in conv_case()) {
+        let [_, c, h, w] = xs;
+        let g = window.geometry("im2col", h, w);
+        let rows = c * g.kh * g.kw;
+        let l = g.out_h * g.out_w;
+        let mut rng = StdRng::seed_from_u64(seed);
+        let x = random(&[c, h, w], &mut rng);
+        let y = random(&[rows, l], &mut rng);
+        let mut cols = vec![0.0; rows * l];
+        im2col(x.data(), c, &g, &mut cols);
+        let mut back = vec![0.0; c * h * w];
+        col2im(y.data(), c, &g, &mut back);
+        let cols = Tensor::from_vec(cols, &[rows, l]).unwrap();
+        let back = Tensor::from_vec(back, &[c, h, w]).unwrap();
+        assert_same_dot("im2col", dot(&cols, &y), dot(&x, &back), (rows * l) as f64)?;
+    }
+
+    /// `conv2d_backward` equals the naive backward loop above.
+    #[test]
+    fn conv2d_backward_agrees_with_naive((xs, o, window, seed) in conv_case()) {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let x = random(&xs, &mut rng);
+        let w = random(&[o, xs[1], window.kernel.0, window.kernel.1], &mut rng);
+        let g = window.geometry("conv2d", xs[2], xs[3]);
+        let dy = random(&[xs[0], o, g.out_h, g.out_w], &mut rng);
+        let (dx, dw, db) = conv2d_backward(&x, &w, &dy, &window);
+        let (dx_naive, dw_naive, db_naive) = conv2d_backward_naive(&x, &w, &dy, &window);
+        assert_close("dx", &dx, &dx_naive)?;
+        assert_close("dw", &dw, &dw_naive)?;
+        assert_close("db", &db, &db_naive)?;
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Max pooling
+// ---------------------------------------------------------------------------------------
+
+/// A random pooling: `(x shape, window, seed)` with a kernel of 1–3, stride 1–3 and
+/// explicit padding of at most half the kernel, or "same".
+fn pool_case() -> impl Strategy<Value = ([usize; 4], Window2d, u64)> {
+    (
+        (1usize..3, 1usize..4, 1usize..9, 1usize..9),
+        (1usize..4, 1usize..4, 1usize..4, 1usize..4),
+        any::<bool>(),
+        any::<u64>(),
+    )
+        .prop_map(|((n, c, h, w), (kh, kw, sh, sw), same, seed)| {
+            let (kh, kw) = (kh.min(h), kw.min(w));
+            let padding = if same {
+                Padding::Same
+            } else {
+                Padding::Explicit(kh / 2, kw / 2)
+            };
+            let window = Window2d {
+                kernel: (kh, kw),
+                stride: (sh, sw),
+                padding,
+            };
+            ([n, c, h, w], window, seed)
+        })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// `max_pool2d` equals a naive loop over each window's pixels inside the image, its
+    /// argmax names that pixel, and the backward pass sends each `dy` to it. The values
+    /// are a shuffled `0, 1, 2, …` so no window has a tie.
+    #[test]
+    fn max_pool_agrees_with_naive_and_routes_gradient_to_argmax((xs, window, seed) in pool_case()) {
+        let [n, c, h, w] = xs;
+        let mut rng = StdRng::seed_from_u64(seed);
+        let mut values: Vec<f32> = (0..n * c * h * w).map(|v| v as f32 - 50.0).collect();
+        values.shuffle(&mut rng);
+        let x = Tensor::from_vec(values, &xs).unwrap();
+        let pool = max_pool2d(&x, &window);
+        let g = window.geometry("pool", h, w);
+        prop_assert_eq!(pool.y.shape(), &[n, c, g.out_h, g.out_w][..]);
+        let dy = random(pool.y.shape(), &mut rng);
+        let mut dx = Tensor::zeros(&xs);
+        for (flat, &d) in dy.data().iter().enumerate() {
+            let [ni, ci, oy, ox] = unravel(flat, pool.y.shape()).try_into().unwrap();
+            let mut best: Option<([usize; 4], f32)> = None;
+            for ki in 0..g.kh {
+                for kj in 0..g.kw {
+                    if let (Some(iy), Some(ix)) = (g.input_row(oy, ki), g.input_col(ox, kj)) {
+                        let v = x.at(&[ni, ci, iy, ix]);
+                        if best.is_none_or(|(_, m)| v > m) {
+                            best = Some(([ni, ci, iy, ix], v));
+                        }
+                    }
+                }
+            }
+            let (at, max) = best.expect("every window holds a pixel");
+            prop_assert_eq!(pool.y.data()[flat], max);
+            let offset: usize = at.iter().zip(strides(&xs)).map(|(i, s)| i * s).sum();
+            prop_assert_eq!(pool.argmax[flat], offset);
+            dx.set(&at, dx.at(&at) + d);
+        }
+        let back = max_pool2d_backward(&dy, &pool.argmax, &xs);
+        assert_close("max_pool2d_backward", &back, &dx)?;
+    }
+}
