@@ -26,9 +26,21 @@ pub fn parse(args: &[String]) -> Result<Args, String> {
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or(format!("{name} needs a value"));
         match arg.as_str() {
-            "--seed" => out.seed = Some(value("--seed")?.parse().map_err(|e| format!("--seed: {e}"))?),
+            "--seed" => {
+                out.seed = Some(
+                    value("--seed")?
+                        .parse()
+                        .map_err(|e| format!("--seed: {e}"))?,
+                )
+            }
             "--data-dir" => out.data_dir = Some(PathBuf::from(value("--data-dir")?)),
-            "--epochs" => out.epochs = Some(value("--epochs")?.parse().map_err(|e| format!("--epochs: {e}"))?),
+            "--epochs" => {
+                out.epochs = Some(
+                    value("--epochs")?
+                        .parse()
+                        .map_err(|e| format!("--epochs: {e}"))?,
+                )
+            }
             "--model" => out.model = Some(PathBuf::from(value("--model")?)),
             "--quick" => out.quick = true,
             flag if flag.starts_with("--") => return Err(format!("unknown flag {flag}")),
@@ -52,7 +64,10 @@ mod tests {
 
     #[test]
     fn flags_and_positionals_are_separated() {
-        let args: Vec<String> = ["3", "--seed", "7", "--quick"].iter().map(|s| s.to_string()).collect();
+        let args: Vec<String> = ["3", "--seed", "7", "--quick"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let parsed = parse(&args).unwrap();
         assert_eq!(parsed.positional, vec!["3"]);
         assert_eq!((parsed.seed, parsed.quick), (Some(7), true));

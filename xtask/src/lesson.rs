@@ -29,11 +29,20 @@ pub fn run(raw: &[String]) -> ExitCode {
     let ctx = Context {
         seed: args.seed.unwrap_or(DEFAULT_SEED),
         data_root: data::data_root(args.data_dir.as_deref()),
-        out_dir: args::workspace_root().join("target/lessons").join(lesson.slug),
-        schedule: if args.quick { Schedule::Quick } else { Schedule::Full },
+        out_dir: args::workspace_root()
+            .join("target/lessons")
+            .join(lesson.slug),
+        schedule: if args.quick {
+            Schedule::Quick
+        } else {
+            Schedule::Full
+        },
         epochs: args.epochs,
     };
-    println!("lesson {}: {} (seed {})", lesson.number, lesson.title, ctx.seed);
+    println!(
+        "lesson {}: {} (seed {})",
+        lesson.number, lesson.title, ctx.seed
+    );
     match models::run_lesson(lesson, &ctx) {
         Ok(summary) => {
             println!("{summary}");

@@ -18,7 +18,9 @@ pub fn predict(model: &dyn Module, x: &Tensor, batch: usize) -> Tensor {
         .map(|start| {
             let len = batch.min(n - start);
             let xb = Var::constant(x.narrow(0, start, len));
-            no_grad(&params, || model.forward(&xb, Mode::Eval)).value().clone()
+            no_grad(&params, || model.forward(&xb, Mode::Eval))
+                .value()
+                .clone()
         })
         .collect();
     Tensor::concat(&outputs.iter().collect::<Vec<_>>(), 0)

@@ -26,9 +26,16 @@ use std::time::Instant;
 /// Runs `lesson` in `ctx`, checks its bars for the schedule, writes `summary.json` and
 /// returns the summary (whose [`Summary::passed`] says whether every bar was met).
 pub fn run_lesson(lesson: &Lesson, ctx: &Context) -> Result<Summary, LessonError> {
-    std::fs::create_dir_all(&ctx.out_dir).map_err(|e| LessonError::Output(format!("{}: {e}", ctx.out_dir.display())))?;
+    std::fs::create_dir_all(&ctx.out_dir)
+        .map_err(|e| LessonError::Output(format!("{}: {e}", ctx.out_dir.display())))?;
     let started = Instant::now();
     let outcome = (lesson.run)(ctx)?;
     let wall = started.elapsed().as_secs_f64();
-    Summary::new(lesson, lesson.bars_for(ctx.schedule), outcome, wall, &ctx.out_dir)
+    Summary::new(
+        lesson,
+        lesson.bars_for(ctx.schedule),
+        outcome,
+        wall,
+        &ctx.out_dir,
+    )
 }

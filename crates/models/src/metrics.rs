@@ -2,7 +2,13 @@
 
 /// The fraction of positions where `predicted` equals `truth`.
 pub fn accuracy(predicted: &[usize], truth: &[usize]) -> f64 {
-    assert_eq!(predicted.len(), truth.len(), "accuracy: {} predictions for {} labels", predicted.len(), truth.len());
+    assert_eq!(
+        predicted.len(),
+        truth.len(),
+        "accuracy: {} predictions for {} labels",
+        predicted.len(),
+        truth.len()
+    );
     if truth.is_empty() {
         return 0.0;
     }

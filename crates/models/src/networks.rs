@@ -4,7 +4,9 @@
 //! ([`Linear::new`], [`Conv2d::new`]) for the PyTorch lessons, Keras' Glorot-uniform with zero
 //! biases ([`Linear::glorot`], [`Conv2d::glorot`]) for the Keras ones.
 
-use layers::{Conv2d, Dropout, Flatten, Linear, MaxPool2d, PReLU, ReLU, Sequential, Sigmoid, Softmax, Tanh};
+use layers::{
+    Conv2d, Dropout, Flatten, Linear, MaxPool2d, PReLU, ReLU, Sequential, Sigmoid, Softmax, Tanh,
+};
 use rand::Rng;
 use tensor::{Padding, Window2d};
 

@@ -38,17 +38,25 @@ pub fn write_png(path: &Path, width: u32, height: u32, rgb: Vec<u8>) -> Result<P
         path: path.to_path_buf(),
         message,
     };
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| fail(format!("cannot create the folder: {e}")))?;
-    let image = image::RgbImage::from_raw(width, height, rgb).ok_or_else(|| fail("buffer size mismatch".into()))?;
+    let image = image::RgbImage::from_raw(width, height, rgb)
+        .ok_or_else(|| fail("buffer size mismatch".into()))?;
     let tmp = tempfile::Builder::new()
         .suffix(".png.tmp")
         .tempfile_in(dir)
         .map_err(|e| fail(format!("cannot create a temporary file: {e}")))?;
     image
-        .write_to(&mut std::io::BufWriter::new(tmp.as_file()), image::ImageFormat::Png)
+        .write_to(
+            &mut std::io::BufWriter::new(tmp.as_file()),
+            image::ImageFormat::Png,
+        )
         .map_err(|e| fail(format!("cannot encode the PNG: {e}")))?;
-    tmp.persist(path).map_err(|e| fail(format!("cannot rename into place: {e}")))?;
+    tmp.persist(path)
+        .map_err(|e| fail(format!("cannot rename into place: {e}")))?;
     Ok(path.to_path_buf())
 }
 
@@ -56,7 +64,9 @@ pub fn write_png(path: &Path, width: u32, height: u32, rgb: Vec<u8>) -> Result<P
 fn render(
     path: &Path,
     (width, height): (u32, u32),
-    draw: impl FnOnce(&DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>) -> Result<(), Box<dyn std::error::Error>>,
+    draw: impl FnOnce(
+        &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>,
+    ) -> Result<(), Box<dyn std::error::Error>>,
 ) -> Result<PathBuf, PlotError> {
     ensure_font();
     let mut rgb = vec![255u8; (width * height * 3) as usize];
@@ -142,7 +152,9 @@ pub struct Labels {
 fn padded_range(values: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
     let (lo, hi) = values
         .filter(|v| v.is_finite())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
     if !lo.is_finite() {
         return 0.0..1.0;
     }
@@ -157,7 +169,11 @@ fn tick(v: f64) -> String {
     }
     let text = format!("{v:.4}");
     let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" { "0".to_string() } else { text.to_string() }
+    if text == "-0" {
+        "0".to_string()
+    } else {
+        text.to_string()
+    }
 }
 
 /// The palette of series colours, in order.
@@ -175,8 +191,18 @@ const COLOURS: [RGBColor; 6] = [
 pub fn line_chart(path: &Path, labels: &Labels, series: &[Series]) -> Result<PathBuf, PlotError> {
     let all = || series.iter().flat_map(|s| s.points.iter());
     let x_range = padded_range(all().map(|p| p.0));
-    let left = padded_range(series.iter().filter(|s| !s.right_axis).flat_map(|s| s.points.iter().map(|p| p.1)));
-    let right = padded_range(series.iter().filter(|s| s.right_axis).flat_map(|s| s.points.iter().map(|p| p.1)));
+    let left = padded_range(
+        series
+            .iter()
+            .filter(|s| !s.right_axis)
+            .flat_map(|s| s.points.iter().map(|p| p.1)),
+    );
+    let right = padded_range(
+        series
+            .iter()
+            .filter(|s| s.right_axis)
+            .flat_map(|s| s.points.iter().map(|p| p.1)),
+    );
     let has_right = series.iter().any(|s| s.right_axis);
     render(path, (900, 560), |root| {
         let mut chart = ChartBuilder::on(root)
@@ -205,12 +231,21 @@ pub fn line_chart(path: &Path, labels: &Labels, series: &[Series]) -> Result<Pat
         for (i, s) in series.iter().enumerate() {
             let colour = COLOURS[i % COLOURS.len()];
             let points = s.points.iter().copied();
-            let legend = move |(x, y): (i32, i32)| PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3));
+            let legend = move |(x, y): (i32, i32)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], colour.stroke_width(3))
+            };
             match (s.style, s.right_axis) {
-                (Style::Line, false) => chart.draw_series(LineSeries::new(points, colour.stroke_width(2)))?,
-                (Style::Dots, false) => chart.draw_series(points.map(|p| Circle::new(p, 2, colour.filled())))?,
-                (Style::Line, true) => chart.draw_secondary_series(LineSeries::new(points, colour.stroke_width(2)))?,
-                (Style::Dots, true) => chart.draw_secondary_series(points.map(|p| Circle::new(p, 2, colour.filled())))?,
+                (Style::Line, false) => {
+                    chart.draw_series(LineSeries::new(points, colour.stroke_width(2)))?
+                }
+                (Style::Dots, false) => {
+                    chart.draw_series(points.map(|p| Circle::new(p, 2, colour.filled())))?
+                }
+                (Style::Line, true) => {
+                    chart.draw_secondary_series(LineSeries::new(points, colour.stroke_width(2)))?
+                }
+                (Style::Dots, true) => chart
+                    .draw_secondary_series(points.map(|p| Circle::new(p, 2, colour.filled())))?,
             }
             .label(&s.label)
             .legend(legend);
@@ -243,7 +278,12 @@ pub fn decision_regions(
             .x_label_area_size(40)
             .y_label_area_size(50)
             .build_cartesian_2d(lo..hi, lo..hi)?;
-        chart.configure_mesh().disable_mesh().x_desc("x₁").y_desc("x₂").draw()?;
+        chart
+            .configure_mesh()
+            .disable_mesh()
+            .x_desc("x₁")
+            .y_desc("x₂")
+            .draw()?;
         let step = (hi - lo) / CELLS as f64;
         let cells = (0..CELLS).flat_map(|i| (0..CELLS).map(move |j| (i, j)));
         chart.draw_series(cells.map(|(i, j)| {
@@ -253,7 +293,11 @@ pub fn decision_regions(
             Rectangle::new([(x, y), (x + step, y + step)], shade.filled())
         }))?;
         chart.draw_series(points.iter().map(|&(x, y, class)| {
-            let colour = if class == 1 { RGBColor(180, 0, 0) } else { RGBColor(0, 0, 160) };
+            let colour = if class == 1 {
+                RGBColor(180, 0, 0)
+            } else {
+                RGBColor(0, 0, 160)
+            };
             Circle::new((x, y), 4, colour.filled())
         }))?;
         Ok(())
@@ -262,7 +306,12 @@ pub fn decision_regions(
 
 /// A confusion matrix as a heatmap: row = true class, column = predicted class, each cell
 /// shaded by its share of the row and printed with its count.
-pub fn confusion_matrix(path: &Path, title: &str, counts: &[Vec<usize>], class_names: &[String]) -> Result<PathBuf, PlotError> {
+pub fn confusion_matrix(
+    path: &Path,
+    title: &str,
+    counts: &[Vec<usize>],
+    class_names: &[String],
+) -> Result<PathBuf, PlotError> {
     use plotters::style::text_anchor::{HPos, Pos, VPos};
     let k = counts.len();
     let size = 160 + 56 * k as u32;
@@ -299,11 +348,20 @@ pub fn confusion_matrix(path: &Path, title: &str, counts: &[Vec<usize>], class_n
             let y = k - 1 - t;
             for (p, &count) in row.iter().enumerate() {
                 let share = count as f64 / total;
-                let shade = RGBColor((255.0 - 200.0 * share) as u8, (255.0 - 150.0 * share) as u8, 255);
-                let cell = [(SegmentValue::Exact(p), SegmentValue::Exact(y)), (SegmentValue::Exact(p + 1), SegmentValue::Exact(y + 1))];
+                let shade = RGBColor(
+                    (255.0 - 200.0 * share) as u8,
+                    (255.0 - 150.0 * share) as u8,
+                    255,
+                );
+                let cell = [
+                    (SegmentValue::Exact(p), SegmentValue::Exact(y)),
+                    (SegmentValue::Exact(p + 1), SegmentValue::Exact(y + 1)),
+                ];
                 chart.draw_series(std::iter::once(Rectangle::new(cell, shade.filled())))?;
                 let ink = if share > 0.5 { WHITE } else { BLACK };
-                let style = TextStyle::from(("sans-serif", 15).into_font()).color(&ink).pos(centre);
+                let style = TextStyle::from(("sans-serif", 15).into_font())
+                    .color(&ink)
+                    .pos(centre);
                 let at = (SegmentValue::CenterOf(p), SegmentValue::CenterOf(y));
                 chart.draw_series(std::iter::once(Text::new(count.to_string(), at, style)))?;
             }
@@ -319,15 +377,22 @@ mod tests {
     #[test]
     fn charts_are_written_as_png_files() {
         let dir = tempfile::tempdir().unwrap();
-        let loss: Vec<(f64, f64)> = (0..50).map(|i| (i as f64, 1.0 / (1.0 + i as f64))).collect();
-        let acc: Vec<(f64, f64)> = (0..50).map(|i| (i as f64, 1.0 - 0.5 / (1.0 + i as f64))).collect();
+        let loss: Vec<(f64, f64)> = (0..50)
+            .map(|i| (i as f64, 1.0 / (1.0 + i as f64)))
+            .collect();
+        let acc: Vec<(f64, f64)> = (0..50)
+            .map(|i| (i as f64, 1.0 - 0.5 / (1.0 + i as f64)))
+            .collect();
         let labels = Labels {
             title: "loss and accuracy".into(),
             x: "epoch".into(),
             y: "loss".into(),
             y_right: "accuracy".into(),
         };
-        let series = [Series::line("loss", loss), Series::line("accuracy", acc).on_right_axis()];
+        let series = [
+            Series::line("loss", loss),
+            Series::line("accuracy", acc).on_right_axis(),
+        ];
         let path = line_chart(&dir.path().join("chart.png"), &labels, &series).unwrap();
         let png = image::open(&path).unwrap();
         assert_eq!((png.width(), png.height()), (900, 560));
@@ -337,7 +402,14 @@ mod tests {
         let counts = vec![vec![50, 2], vec![3, 45]];
         let names = vec!["7".to_string(), "1".to_string()];
         confusion_matrix(&dir.path().join("cm.png"), "confusion", &counts, &names).unwrap();
-        decision_regions(&dir.path().join("dr.png"), "regions", (-0.5, 1.5), |x, y| (x - y).abs(), &[(0.0, 0.0, 0), (1.0, 0.0, 1)]).unwrap();
+        decision_regions(
+            &dir.path().join("dr.png"),
+            "regions",
+            (-0.5, 1.5),
+            |x, y| (x - y).abs(),
+            &[(0.0, 0.0, 0), (1.0, 0.0, 1)],
+        )
+        .unwrap();
         if let Ok(keep) = std::env::var("GRADSCHOOL_KEEP_PLOTS") {
             for f in ["chart.png", "cm.png", "dr.png"] {
                 std::fs::copy(dir.path().join(f), Path::new(&keep).join(f)).unwrap();

@@ -21,9 +21,11 @@ impl Progress {
         println!("{title}");
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new((epochs * steps) as u64);
-            let style = ProgressStyle::with_template("  [{elapsed_precise}] {bar:36.cyan/blue} {pos}/{len} steps  {msg}")
-                .expect("a valid template")
-                .progress_chars("█▉▊▋▌▍▎▏ ");
+            let style = ProgressStyle::with_template(
+                "  [{elapsed_precise}] {bar:36.cyan/blue} {pos}/{len} steps  {msg}",
+            )
+            .expect("a valid template")
+            .progress_chars("█▉▊▋▌▍▎▏ ");
             bar.set_style(style);
             bar
         });

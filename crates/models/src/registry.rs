@@ -90,15 +90,28 @@ pub fn lesson(n: u32) -> Option<&'static Lesson> {
     LESSONS.iter().find(|l| l.number == n)
 }
 
-static LESSONS: [Lesson; 1] = [Lesson {
-    number: 1,
-    slug: "01-xor",
-    title: "Neurons and XOR",
-    bars: &[
-        Bar::at_most("accuracy_h1", 0.75),
-        Bar::at_least("accuracy_h2", 1.0),
-        Bar::at_least("accuracy_h3", 1.0),
-    ],
-    quick_bars: None,
-    run: course::xor::run,
-}];
+static LESSONS: [Lesson; 2] = [
+    Lesson {
+        number: 1,
+        slug: "01-xor",
+        title: "Neurons and XOR",
+        bars: &[
+            Bar::at_most("accuracy_h1", 0.75),
+            Bar::at_least("accuracy_h2", 1.0),
+            Bar::at_least("accuracy_h3", 1.0),
+        ],
+        quick_bars: None,
+        run: course::xor::run,
+    },
+    Lesson {
+        number: 2,
+        slug: "02-regression",
+        title: "The forward pass in matrices, activations, regression",
+        bars: &[
+            Bar::at_most("max_abs_diff_vs_nalgebra", 1e-6),
+            Bar::at_most("test_mse_over_noise_floor", 1.5),
+        ],
+        quick_bars: None,
+        run: course::regression::run,
+    },
+];

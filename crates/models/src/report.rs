@@ -76,7 +76,10 @@ impl Outcome {
 
     /// The value of metric `name`, if recorded.
     pub fn get(&self, name: &str) -> Option<f64> {
-        self.metrics.iter().find(|(n, _)| n == name).map(|&(_, v)| v)
+        self.metrics
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|&(_, v)| v)
     }
 }
 
@@ -108,7 +111,13 @@ pub struct Summary {
 
 impl Summary {
     /// Checks `bars` against `outcome` and writes `summary.json` into `out_dir`.
-    pub fn new(lesson: &Lesson, bars: &[Bar], outcome: Outcome, wall_seconds: f64, out_dir: &Path) -> Result<Summary, LessonError> {
+    pub fn new(
+        lesson: &Lesson,
+        bars: &[Bar],
+        outcome: Outcome,
+        wall_seconds: f64,
+        out_dir: &Path,
+    ) -> Result<Summary, LessonError> {
         let bars = bars
             .iter()
             .map(|&bar| {
@@ -139,8 +148,12 @@ impl Summary {
 
     /// The summary as JSON.
     pub fn to_json(&self) -> serde_json::Value {
-        let metrics: serde_json::Map<String, serde_json::Value> =
-            self.outcome.metrics.iter().map(|(n, v)| (n.clone(), serde_json::json!(v))).collect();
+        let metrics: serde_json::Map<String, serde_json::Value> = self
+            .outcome
+            .metrics
+            .iter()
+            .map(|(n, v)| (n.clone(), serde_json::json!(v)))
+            .collect();
         let bars: serde_json::Map<String, serde_json::Value> = self
             .bars
             .iter()
@@ -158,16 +171,31 @@ impl Summary {
     }
 
     fn write_json(&self) -> Result<(), LessonError> {
-        let text = serde_json::to_string_pretty(&self.to_json()).expect("JSON of numbers and strings");
-        crate::files::write_atomic(&self.json_path, text.as_bytes()).map_err(|e| LessonError::Output(e.to_string()))
+        let text =
+            serde_json::to_string_pretty(&self.to_json()).expect("JSON of numbers and strings");
+        crate::files::write_atomic(&self.json_path, text.as_bytes())
+            .map_err(|e| LessonError::Output(e.to_string()))
+    }
+}
+
+/// A number with four decimals, or in scientific notation when it is tiny.
+fn number(v: f64) -> String {
+    if v != 0.0 && v.abs() < 1e-3 {
+        format!("{v:.2e}")
+    } else {
+        format!("{v:.4}")
     }
 }
 
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "── lesson {} summary ({:.1} s) ──", self.lesson, self.wall_seconds)?;
+        writeln!(
+            f,
+            "── lesson {} summary ({:.1} s) ──",
+            self.lesson, self.wall_seconds
+        )?;
         for (name, value) in &self.outcome.metrics {
-            writeln!(f, "  {name:<36} {value:.4}")?;
+            writeln!(f, "  {name:<36} {}", number(*value))?;
         }
         for b in &self.bars {
             let sign = match b.bar.goal {
@@ -175,7 +203,13 @@ impl fmt::Display for Summary {
                 Goal::AtMost => "≤",
             };
             let mark = if b.passed { "✓ pass" } else { "✗ FAIL" };
-            writeln!(f, "  bar {:<32} {:.4} {sign} {:.4}  {mark}", b.bar.metric, b.value, b.bar.threshold)?;
+            writeln!(
+                f,
+                "  bar {:<32} {} {sign} {}  {mark}",
+                b.bar.metric,
+                number(b.value),
+                number(b.bar.threshold)
+            )?;
         }
         writeln!(f, "  files:")?;
         for file in &self.outcome.files {

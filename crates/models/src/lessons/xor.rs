@@ -52,10 +52,24 @@ struct Run {
 }
 
 /// Trains `2 → hidden → 1` from the initialisation drawn with `seed`.
-fn train(hidden: usize, x: &Tensor, y: &Tensor, seed: u64, epochs: usize, progress: Option<Progress>) -> Result<Run, LessonError> {
+fn train(
+    hidden: usize,
+    x: &Tensor,
+    y: &Tensor,
+    seed: u64,
+    epochs: usize,
+    progress: Option<Progress>,
+) -> Result<Run, LessonError> {
     let mut rng = StdRng::seed_from_u64(seed);
     let model = xor_net(hidden, &mut rng);
-    let mut opt = Sgd::new(model.parameters(), SgdConfig { lr: RECIPE.lr, ..SgdConfig::default() }).expect("valid SGD settings");
+    let mut opt = Sgd::new(
+        model.parameters(),
+        SgdConfig {
+            lr: RECIPE.lr,
+            ..SgdConfig::default()
+        },
+    )
+    .expect("valid SGD settings");
     let loader = DataLoader::new(x, y, 1);
     let truth = classes(y);
     let (mut loss_curve, mut acc_curve) = (Vec::new(), Vec::new());
@@ -102,7 +116,13 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         .map(|i| (x.at(&[i, 0]) as f64, x.at(&[i, 1]) as f64, truth[i]))
         .collect();
     let mut out = Outcome::default();
-    let by_class = |c: usize| points.iter().filter(|p| p.2 == c).map(|p| (p.0, p.1)).collect();
+    let by_class = |c: usize| {
+        points
+            .iter()
+            .filter(|p| p.2 == c)
+            .map(|p| (p.0, p.1))
+            .collect()
+    };
     let data_labels = Labels {
         title: "XOR: 100 noisy points".into(),
         x: "x₁".into(),
@@ -112,12 +132,22 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     out.files.push(plot::line_chart(
         &ctx.out("data.png"),
         &data_labels,
-        &[Series::dots("class 0", by_class(0)), Series::dots("class 1", by_class(1))],
+        &[
+            Series::dots("class 0", by_class(0)),
+            Series::dots("class 1", by_class(1)),
+        ],
     )?);
 
     for h in RECIPE.hidden {
         let title = format!("2 → {h} → 1, seed {}", ctx.seed);
-        let run = train(h, &x, &y, ctx.seed, epochs, Some(Progress::new(&title, epochs, 1)))?;
+        let run = train(
+            h,
+            &x,
+            &y,
+            ctx.seed,
+            epochs,
+            Some(Progress::new(&title, epochs, 1)),
+        )?;
         let final_acc = run.accuracy.last().map_or(0.0, |p| p.1);
         out.metric(&format!("accuracy_h{h}"), final_acc);
         let model = &run.model;
@@ -138,11 +168,21 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
             y: "mean BCE loss".into(),
             y_right: "accuracy".into(),
         };
-        let series = [Series::line("loss", run.loss), Series::line("accuracy", run.accuracy).on_right_axis()];
-        out.files.push(plot::line_chart(&ctx.out(&format!("curves_h{h}.png")), &labels, &series)?);
+        let series = [
+            Series::line("loss", run.loss),
+            Series::line("accuracy", run.accuracy).on_right_axis(),
+        ];
+        out.files.push(plot::line_chart(
+            &ctx.out(&format!("curves_h{h}.png")),
+            &labels,
+            &series,
+        )?);
     }
 
-    println!("How often does each H solve XOR (100% accuracy) over {} seeds?", RECIPE.seeds);
+    println!(
+        "How often does each H solve XOR (100% accuracy) over {} seeds?",
+        RECIPE.seeds
+    );
     for h in RECIPE.hidden {
         let mut solved = 0;
         for s in 0..RECIPE.seeds {
