@@ -90,7 +90,7 @@ pub fn lesson(n: u32) -> Option<&'static Lesson> {
     LESSONS.iter().find(|l| l.number == n)
 }
 
-static LESSONS: [Lesson; 2] = [
+static LESSONS: [Lesson; 3] = [
     Lesson {
         number: 1,
         slug: "01-xor",
@@ -113,5 +113,16 @@ static LESSONS: [Lesson; 2] = [
         ],
         quick_bars: None,
         run: course::regression::run,
+    },
+    Lesson {
+        number: 4,
+        slug: "04-iris",
+        title: "Iris, softmax and dropout",
+        bars: &[
+            Bar::at_least("test_accuracy", 0.90),
+            Bar::at_least("test_accuracy_median_10_seeds", 0.96),
+        ],
+        quick_bars: None,
+        run: course::iris::run,
     },
 ];

@@ -1,5 +1,6 @@
 //! The lessons, one file each, in course order. Each `run` trains, measures, draws, and
 //! returns its metrics; [`crate::run_lesson`] checks the bars and writes `summary.json`.
 
+pub mod iris;
 pub mod regression;
 pub mod xor;
