@@ -125,3 +125,39 @@ impl Var {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topological_order_puts_every_node_after_its_parents() {
+        // x → a = 2x, b = x², c = a + b, m = c·a, L = m + k: `a` is used twice, and the
+        // constant `k` needs no gradient, so the order holds x, a, b, c, m, L and not k.
+        let x = Var::param(Tensor::scalar(1.0));
+        let k = Var::constant(Tensor::scalar(4.0));
+        let a = x.mul_scalar(2.0);
+        let b = x.square();
+        let c = a.add(&b);
+        let m = c.mul(&a);
+        let loss = m.add(&k);
+
+        let order = topological_order(&loss);
+        let position = |v: &Var| order.iter().position(|o| o.same_node(v));
+        assert_eq!(order.len(), 6);
+        assert_eq!(position(&k), None);
+        for v in &order {
+            for p in v.0.parents.iter().filter(|p| p.requires_grad()) {
+                assert!(
+                    position(p) < position(v),
+                    "`{}` comes before its parent `{}`",
+                    v.op(),
+                    p.op()
+                );
+            }
+        }
+        // L = (2x + x²)·2x + 4, dL/dx = (2 + 2x)·2x + (2x + x²)·2 = 8 + 6 = 14 at x = 1.
+        loss.backward();
+        assert_eq!(x.grad().unwrap().item(), 14.0);
+    }
+}

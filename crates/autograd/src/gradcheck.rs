@@ -95,7 +95,10 @@ pub fn check_gradients(inputs: &[Tensor], f: impl Fn(&[Var]) -> Var) -> Result<(
             let numeric = ((plus - minus) / (2.0 * f64::from(EPS))) as f32;
             let a = analytic.data()[j];
             let allowed = ATOL + RTOL * a.abs().max(numeric.abs());
-            if (a - numeric).abs() > allowed || !a.is_finite() {
+            // A NaN or infinity on either side is a failure: it compares as "not greater"
+            // than any tolerance and would otherwise slip through.
+            let finite = a.is_finite() && numeric.is_finite();
+            if !finite || (a - numeric).abs() > allowed {
                 return Err(Mismatch {
                     input: i,
                     element: j,

@@ -22,7 +22,8 @@ impl Drop for Restore<'_> {
 }
 
 /// Runs `f` with every one of `params` treated as a constant, so the ops inside build no
-/// graph and keep no intermediate values alive; restores the flags afterwards.
+/// graph and keep no intermediate values alive; restores the flags afterwards, even if `f`
+/// panics. Panics if one of `params` is not a leaf (a weight or an input).
 ///
 /// ```
 /// use autograd::{Var, no_grad};
@@ -34,6 +35,15 @@ impl Drop for Restore<'_> {
 /// assert!(w.requires_grad());
 /// ```
 pub fn no_grad<R>(params: &[Var], f: impl FnOnce() -> R) -> R {
+    // Checked before any flag changes: a computed value has no flag of its own to switch
+    // off, and failing half-way would leave `Restore` a flag it cannot put back.
+    for p in params {
+        assert!(
+            p.is_leaf(),
+            "no_grad: parameters must be leaves, got a value computed by `{}`",
+            p.op()
+        );
+    }
     let flags = params.iter().map(Var::requires_grad).collect();
     let _restore = Restore { params, flags };
     for p in params {

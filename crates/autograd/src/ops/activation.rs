@@ -29,11 +29,12 @@ impl Var {
         })
     }
 
-    /// `y = x` for `x ≥ 0`, `slope·x` otherwise. `f'(x) = 1` or `slope`.
+    /// `y = x` for `x ≥ 0`, `slope·x` otherwise. `f'(x) = 1` for `x > 0`, else `slope`
+    /// (at the kink `x = 0`, PyTorch's choice).
     pub fn leaky_relu(&self, slope: f32) -> Var {
         let y = self.value().leaky_relu(slope);
         Var::from_op("leaky_relu", y, &[self], move |g, _y, x| {
-            let d = x[0].value().map(|v| if v >= 0.0 { 1.0 } else { slope });
+            let d = x[0].value().map(|v| if v > 0.0 { 1.0 } else { slope });
             vec![Some(g.mul(&d))]
         })
     }
@@ -41,7 +42,8 @@ impl Var {
     /// PReLU: a leaky ReLU whose negative slope `a` is learned.
     /// `y = x` for `x ≥ 0`, `a·x` otherwise, with `a` broadcast against `x` (one slope of
     /// shape `[1]`, or one per feature).
-    /// `∂y/∂x = 1` or `a`; `∂y/∂a = min(x, 0)`, summed over the positions that share `a`.
+    /// `∂y/∂x = 1` for `x > 0`, else `a` (PyTorch's choice at `x = 0`); `∂y/∂a = min(x, 0)`,
+    /// summed over the positions that share `a`.
     pub fn prelu(&self, a: &Var) -> Var {
         let y = broadcast_zip(&self.value(), &a.value(), "prelu", |x, a| {
             if x >= 0.0 { x } else { a * x }
@@ -49,7 +51,7 @@ impl Var {
         Var::from_op("prelu", y, &[self, a], |g, _y, inputs| {
             let (x, a) = (inputs[0].value(), inputs[1].value());
             let dx = inputs[0].requires_grad().then(|| {
-                let slope = broadcast_zip(&x, &a, "prelu", |x, a| if x >= 0.0 { 1.0 } else { a });
+                let slope = broadcast_zip(&x, &a, "prelu", |x, a| if x > 0.0 { 1.0 } else { a });
                 g.mul(&slope)
             });
             let da = inputs[1]
@@ -87,4 +89,28 @@ impl Var {
 pub fn softmax(x: &Tensor, axis: usize) -> Tensor {
     let e = x.sub(&x.max_axis(axis, true)).exp();
     e.div(&e.sum_axis(axis, true))
+}
+
+#[cfg(test)]
+mod tests {
+    use tensor::Tensor;
+
+    use crate::var::Var;
+
+    /// The gradient of `Σ f(x)` at the kink `x = 0`, where the derivative is a convention.
+    fn grad_at_zero(f: impl Fn(&Var) -> Var) -> f32 {
+        let x = Var::param(Tensor::scalar(0.0));
+        f(&x).backward();
+        x.grad().unwrap().item()
+    }
+
+    #[test]
+    fn relu_like_ops_take_pytorchs_side_at_zero() {
+        // PyTorch differentiates x > 0 ? x : slope·x, so at x = 0 it takes the left slope:
+        // relu'(0) = 0, leaky_relu'(0) = slope, prelu'(0) = a.
+        assert_eq!(grad_at_zero(Var::relu), 0.0);
+        assert_eq!(grad_at_zero(|x| x.leaky_relu(0.1)), 0.1);
+        let a = Var::constant(Tensor::scalar(0.25));
+        assert_eq!(grad_at_zero(|x| x.prelu(&a)), 0.25);
+    }
 }
