@@ -1,0 +1,252 @@
+//! Saving and loading parameters in the safetensors format, the format PyTorch and Hugging
+//! Face use for weights: an 8-byte header length, a JSON header giving each tensor's name,
+//! type, shape and byte range, then the raw little-endian numbers.
+//!
+//! A file saved from a [`crate::Sequential`] has the keys PyTorch's `nn.Sequential` would
+//! write (`"0.weight"`, …), so `model.load_state_dict(safetensors.torch.load_file(path))`
+//! reads it on the Python side.
+//!
+//! Saving never leaves a half-written file: the bytes go to a temporary file in the same
+//! directory, which is flushed to disk and then renamed over the destination. A rename
+//! within one directory is atomic, so the destination holds either the old file or the
+//! whole new one, whatever happens in between.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs::File;
+use std::io::{self, Write};
+use std::path::Path;
+
+use safetensors::{Dtype, SafeTensors, tensor::TensorView};
+use tensor::Tensor;
+
+use crate::error::LayerError;
+use crate::module::Module;
+
+/// Writes every parameter of `module`, under its name, to the safetensors file `path`,
+/// replacing it atomically. The directory must exist.
+///
+/// ```
+/// use layers::{Linear, Module, load, save};
+/// use rand::{SeedableRng, rngs::StdRng};
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("linear.safetensors");
+/// let a = Linear::new(3, 2, &mut StdRng::seed_from_u64(1));
+/// save(&a, &path).unwrap();
+/// let b = Linear::new(3, 2, &mut StdRng::seed_from_u64(2));
+/// load(&b, &path).unwrap();
+/// assert_eq!(*a.weight().value(), *b.weight().value());
+/// ```
+pub fn save(module: &dyn Module, path: impl AsRef<Path>) -> Result<(), LayerError> {
+    let mut entries = Vec::new();
+    module.visit_params(&mut |name, p| {
+        let value = p.value();
+        entries.push((
+            name.to_string(),
+            value.shape().to_vec(),
+            le_bytes(value.data()),
+        ));
+    });
+    write_entries(path.as_ref(), entries)
+}
+
+/// Copies the tensors of the safetensors file `path` into the parameters of `module` of the
+/// same names, in place (the optimizer's handles stay valid).
+///
+/// Every parameter must be in the file with the same shape, and every tensor of the file
+/// must be a parameter (PyTorch's `strict=True`); otherwise this returns an error naming
+/// the file and the tensor and leaves the module unchanged.
+pub fn load(module: &dyn Module, path: impl AsRef<Path>) -> Result<(), LayerError> {
+    let path = path.as_ref();
+    let bytes = read_file(path)?;
+    let file = parse(path, &bytes)?;
+    let params = module.named_parameters();
+
+    // Check everything first, so that a bad file changes nothing.
+    for (name, p) in &params {
+        let view = file.tensor(name).map_err(|_| LayerError::MissingTensor {
+            path: path.to_path_buf(),
+            name: name.clone(),
+        })?;
+        check_f32(path, name, &view)?;
+        if view.shape() != p.value().shape() {
+            return Err(LayerError::ShapeMismatch {
+                path: path.to_path_buf(),
+                name: name.clone(),
+                expected: p.shape(),
+                found: view.shape().to_vec(),
+            });
+        }
+    }
+    let known: HashSet<&str> = params.iter().map(|(n, _)| n.as_str()).collect();
+    if let Some(extra) = file.names().into_iter().find(|n| !known.contains(n)) {
+        return Err(LayerError::UnexpectedTensor {
+            path: path.to_path_buf(),
+            name: extra.to_string(),
+        });
+    }
+
+    for (name, p) in &params {
+        let view = file.tensor(name).expect("checked above");
+        let mut value = p.value_mut();
+        for (x, chunk) in value.data_mut().iter_mut().zip(view.data().chunks_exact(4)) {
+            *x = f32::from_le_bytes(chunk.try_into().expect("chunks of 4 bytes"));
+        }
+    }
+    Ok(())
+}
+
+/// Every tensor of the safetensors file `path`, by name. All must be `F32`.
+/// (The tests use this to read PyTorch's reference values.)
+pub fn read_tensors(path: impl AsRef<Path>) -> Result<BTreeMap<String, Tensor>, LayerError> {
+    let path = path.as_ref();
+    let bytes = read_file(path)?;
+    let file = parse(path, &bytes)?;
+    let mut tensors = BTreeMap::new();
+    for (name, view) in file.iter() {
+        check_f32(path, name, &view)?;
+        let data = view
+            .data()
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes(c.try_into().expect("chunks of 4 bytes")))
+            .collect();
+        tensors.insert(
+            name.to_string(),
+            Tensor::from_parts("read_tensors", data, view.shape()),
+        );
+    }
+    Ok(tensors)
+}
+
+/// Writes named tensors to the safetensors file `path`, replacing it atomically.
+pub fn write_tensors<'a>(
+    path: impl AsRef<Path>,
+    tensors: impl IntoIterator<Item = (&'a str, &'a Tensor)>,
+) -> Result<(), LayerError> {
+    let entries = tensors
+        .into_iter()
+        .map(|(name, t)| (name.to_string(), t.shape().to_vec(), le_bytes(t.data())))
+        .collect();
+    write_entries(path.as_ref(), entries)
+}
+
+/// The numbers as little-endian bytes, safetensors' layout.
+fn le_bytes(data: &[f32]) -> Vec<u8> {
+    data.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+/// Serialises `(name, shape, bytes)` entries and writes them atomically to `path`.
+fn write_entries(
+    path: &Path,
+    entries: Vec<(String, Vec<usize>, Vec<u8>)>,
+) -> Result<(), LayerError> {
+    let mut seen = HashSet::new();
+    for (name, _, _) in &entries {
+        assert!(
+            seen.insert(name.as_str()),
+            "save: two parameters are named `{name}`"
+        );
+    }
+    let format_error = |e: safetensors::SafeTensorError| LayerError::Format {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let mut views = Vec::with_capacity(entries.len());
+    for (name, shape, bytes) in &entries {
+        views.push((
+            name.as_str(),
+            TensorView::new(Dtype::F32, shape.clone(), bytes).map_err(format_error)?,
+        ));
+    }
+    // "format": "pt" lets Hugging Face tools read the file as PyTorch weights.
+    let metadata = HashMap::from([("format".to_string(), "pt".to_string())]);
+    let bytes = safetensors::serialize(views, Some(metadata)).map_err(format_error)?;
+    write_atomic(path, |file| file.write_all(&bytes))
+}
+
+/// Writes a file so that it appears whole or not at all: `fill` writes into a temporary
+/// file `.<name>.<random>.tmp` in `path`'s directory, which is synced to disk and renamed to
+/// `path`. On any error the temporary file is deleted and `path` is untouched.
+fn write_atomic(
+    path: &Path,
+    fill: impl FnOnce(&mut File) -> io::Result<()>,
+) -> Result<(), LayerError> {
+    let io_error = |source| LayerError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{name}."))
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io_error)?;
+    fill(temp.as_file_mut()).map_err(io_error)?;
+    temp.as_file().sync_all().map_err(io_error)?;
+    temp.persist(path).map_err(|e| io_error(e.error))?;
+    Ok(())
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, LayerError> {
+    std::fs::read(path).map_err(|source| LayerError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<SafeTensors<'a>, LayerError> {
+    SafeTensors::deserialize(bytes).map_err(|e| LayerError::Format {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })
+}
+
+fn check_f32(path: &Path, name: &str, view: &TensorView<'_>) -> Result<(), LayerError> {
+    if view.dtype() == Dtype::F32 {
+        return Ok(());
+    }
+    Err(LayerError::WrongDtype {
+        path: path.to_path_buf(),
+        name: name.to_string(),
+        dtype: format!("{:?}", view.dtype()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The files in `dir`, by name.
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn an_interrupted_write_leaves_the_old_file_and_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("model.safetensors");
+        write_atomic(&path, |f| f.write_all(b"old contents")).unwrap();
+
+        // Simulate a crash halfway: some bytes are written, then the write fails.
+        let result = write_atomic(&path, |f| {
+            f.write_all(b"half of the new")?;
+            Err(io::Error::other("disk full"))
+        });
+
+        let err = result.unwrap_err();
+        assert!(err.to_string().contains("model.safetensors"), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"old contents");
+        assert_eq!(listing(dir.path()), ["model.safetensors"]);
+    }
+}
