@@ -11,6 +11,7 @@ pub mod eval;
 pub mod files;
 pub mod lessons;
 pub mod metrics;
+pub mod mnist;
 pub mod networks;
 pub mod plot;
 pub mod progress;

@@ -90,7 +90,7 @@ pub fn lesson(n: u32) -> Option<&'static Lesson> {
     LESSONS.iter().find(|l| l.number == n)
 }
 
-static LESSONS: [Lesson; 3] = [
+static LESSONS: [Lesson; 5] = [
     Lesson {
         number: 1,
         slug: "01-xor",
@@ -115,6 +115,17 @@ static LESSONS: [Lesson; 3] = [
         run: course::regression::run,
     },
     Lesson {
+        number: 3,
+        slug: "03-mnist-1-vs-7",
+        title: "MNIST 1 vs 7 with a 784-256-1 network",
+        bars: &[
+            Bar::at_least("train_accuracy", 0.973),
+            Bar::at_least("test_accuracy", 0.969),
+        ],
+        quick_bars: None,
+        run: course::mnist_1v7::run,
+    },
+    Lesson {
         number: 4,
         slug: "04-iris",
         title: "Iris, softmax and dropout",
@@ -124,5 +135,13 @@ static LESSONS: [Lesson; 3] = [
         ],
         quick_bars: None,
         run: course::iris::run,
+    },
+    Lesson {
+        number: 5,
+        slug: "05-mnist-mlp",
+        title: "All ten MNIST digits with a multilayer perceptron",
+        bars: &[Bar::at_least("test_accuracy", 0.975)],
+        quick_bars: None,
+        run: course::mnist_mlp::run,
     },
 ];

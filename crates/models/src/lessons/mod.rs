@@ -2,5 +2,7 @@
 //! returns its metrics; [`crate::run_lesson`] checks the bars and writes `summary.json`.
 
 pub mod iris;
+pub mod mnist_1v7;
+pub mod mnist_mlp;
 pub mod regression;
 pub mod xor;

@@ -1,0 +1,26 @@
+//! Loading MNIST for a lesson: from the data root, downloading any missing file first.
+
+use data::download::MNIST_MIRRORS;
+use data::{Dataset, Mnist, Split};
+
+use crate::context::Context;
+use crate::report::LessonError;
+
+/// The training or test split of MNIST, from `ctx.data_root` (downloaded there, with its
+/// SHA-256 checked, if it is missing).
+pub fn load(ctx: &Context, split: Split) -> Result<Mnist, LessonError> {
+    Mnist::load_or_download(&ctx.data_root, Dataset::Mnist, split, MNIST_MIRRORS).map_err(|e| {
+        LessonError::Data(format!(
+            "{e}\n(set GRADSCHOOL_DATA or pass --data-dir to a folder holding mnist/, or run \
+             `cargo xtask data` with a network connection)"
+        ))
+    })
+}
+
+/// The images of `set` as `[N, 784]` rows of pixels / 255, the input of a fully connected
+/// network.
+pub fn flat_images(set: &Mnist) -> tensor::Tensor {
+    let x = set.images();
+    let n = x.dim(0);
+    x.into_reshape(&[n, 784])
+}
