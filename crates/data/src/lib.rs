@@ -1,1 +1,58 @@
-//! placeholder
+//! # data — stage 5 of gradschool
+//!
+//! Everything between a file on disk and a mini-batch a network trains on.
+//!
+//! Read the files in this order:
+//! - `error`: [`DataError`], the one error type; every case names the file and the problem.
+//! - `idx`: the IDX file format of MNIST, read (raw or gzip, validated, never panicking)
+//!   and written.
+//! - `root`: where data lives, [`data_root`] (`--data-dir`, then `GRADSCHOOL_DATA`, then a
+//!   per-user cache).
+//! - `download`: fetching a file from mirrors, trusted only once its SHA-256 matches.
+//! - `mnist`: MNIST and Fashion-MNIST as tensors `[N, 1, 28, 28]` with labels.
+//! - `iris`, `xor`, `regression`: the small data sets of the early lessons.
+//! - `standardize`: per-column standardisation and pixel normalisation.
+//! - `split`: shuffled train/validation/test index lists.
+//! - `loader`: the [`DataLoader`] that cuts mini-batches.
+//! - `augment`: inverted images, joined data sets.
+//! - `image_io`, `font`, `grid`: image files in and out, and captioned sample grids.
+//! - `fsutil`: atomic writes and hashing, shared by everything that writes files.
+//!
+//! ```
+//! use rand::{SeedableRng, rngs::StdRng};
+//! use data::{DataLoader, iris, split, standardize};
+//! let mut rng = StdRng::seed_from_u64(0);
+//! let iris = iris::iris();
+//! let (train, test) = split::train_test(150, 0.2, &mut rng);
+//! let (x_train, y_train) = split::take(&iris.x, &iris.y, &train);
+//! let (x_train, scaler) = standardize(&x_train);
+//! let x_test = scaler.apply(&iris.x.select_rows(&test));
+//! assert_eq!(x_test.shape(), &[30, 4]);
+//! let loader = DataLoader::new(&x_train, &y_train, 16);
+//! for (x, y) in loader.shuffled(&mut rng) {
+//!     assert_eq!(x.dim(0), y.dim(0));
+//! }
+//! ```
+
+pub mod augment;
+pub mod download;
+mod error;
+pub mod font;
+pub mod fsutil;
+pub mod grid;
+pub mod idx;
+pub mod image_io;
+pub mod iris;
+pub mod loader;
+pub mod mnist;
+pub mod regression;
+mod root;
+pub mod split;
+pub mod standardize;
+pub mod xor;
+
+pub use error::DataError;
+pub use loader::{Batches, DataLoader};
+pub use mnist::{Dataset, Mnist, Split};
+pub use root::{DATA_ENV, data_dir_flag, data_root, resolve_data_root};
+pub use standardize::{Standardizer, standardize};

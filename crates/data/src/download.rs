@@ -1,0 +1,158 @@
+//! Downloading a data file from a list of mirrors, trusting it only once its SHA-256 matches.
+//!
+//! For each mirror in turn: request `mirror + file name`, stream the body into a temporary
+//! file in the destination directory while hashing it (with a progress bar on a terminal),
+//! check the length against `Content-Length` and the hash against the published one, and
+//! only then rename the temporary file to its final name. A 404, a dropped connection, a
+//! short body or a wrong hash moves on to the next mirror and leaves nothing behind; if no
+//! mirror delivers, the error lists what each one did.
+//!
+//! The mirror list is a parameter, so tests serve files from `127.0.0.1`.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use sha2::{Digest, Sha256};
+
+use crate::error::{DataError, io_error};
+use crate::fsutil::{hex, temp_file_beside};
+
+/// The public MNIST mirrors torchvision uses, tried in this order.
+pub const MNIST_MIRRORS: &[&str] = &[
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "http://yann.lecun.com/exdb/mnist/",
+];
+
+/// A file to fetch: its name (appended to each mirror's base URL) and the SHA-256 of the
+/// bytes the mirrors serve, as lowercase hex.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RemoteFile<'a> {
+    /// The file name, e.g. `train-labels-idx1-ubyte.gz`.
+    pub name: &'a str,
+    /// The SHA-256 of the file as served.
+    pub sha256: &'a str,
+}
+
+/// Downloads each of `files` that `dir` does not already hold; returns the paths of the
+/// files it downloaded (empty when all were present). Files already present are trusted
+/// as they are: checking local copies is the caller's choice.
+pub fn fetch_missing(
+    dir: &Path,
+    files: &[RemoteFile<'_>],
+    mirrors: &[&str],
+) -> Result<Vec<PathBuf>, DataError> {
+    let mut fetched = Vec::new();
+    for file in files {
+        let path = dir.join(file.name);
+        if !path.exists() {
+            download(&path, file, mirrors)?;
+            fetched.push(path);
+        }
+    }
+    Ok(fetched)
+}
+
+/// Downloads `file` to `dest` from the first mirror that serves it with the right hash.
+/// On failure `dest` does not exist and no temporary file remains.
+pub fn download(dest: &Path, file: &RemoteFile<'_>, mirrors: &[&str]) -> Result<(), DataError> {
+    let agent = ureq::Agent::config_builder()
+        .timeout_connect(Some(Duration::from_secs(30)))
+        .timeout_per_read(Some(Duration::from_secs(60)))
+        .build()
+        .new_agent();
+    let mut attempts = Vec::new();
+    for mirror in mirrors {
+        let url = format!("{mirror}{}", file.name);
+        match download_from(&agent, &url, dest, file.sha256) {
+            Ok(()) => return Ok(()),
+            Err(e) => attempts.push((url, e)),
+        }
+    }
+    Err(DataError::Download {
+        path: dest.to_path_buf(),
+        attempts,
+    })
+}
+
+/// One attempt: stream `url` into a temporary file beside `dest`, check length and hash,
+/// rename. The temporary file is deleted on every error path (it is dropped unpersisted).
+fn download_from(
+    agent: &ureq::Agent,
+    url: &str,
+    dest: &Path,
+    expected: &str,
+) -> Result<(), DataError> {
+    let http = |problem: String| DataError::Http {
+        url: url.to_string(),
+        problem,
+    };
+    let temp = temp_file_beside(dest)?;
+    let mut response = agent.get(url).call().map_err(|e| http(e.to_string()))?;
+    let length: Option<u64> = response
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok()?.parse().ok());
+    let bar = progress_bar(length, url);
+
+    let mut reader = response.body_mut().as_reader();
+    let mut out = temp.as_file();
+    let mut hasher = Sha256::new();
+    let mut received: u64 = 0;
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                let of = length.map(|l| format!(" of {l}")).unwrap_or_default();
+                return Err(http(format!(
+                    "connection failed after {received}{of} bytes: {e}"
+                )));
+            }
+        };
+        hasher.update(&buf[..n]);
+        out.write_all(&buf[..n]).map_err(io_error(temp.path()))?;
+        received += n as u64;
+        bar.set_position(received);
+    }
+    bar.finish_and_clear();
+    if let Some(length) = length
+        && received != length
+    {
+        return Err(http(format!(
+            "body ended after {received} of {length} bytes"
+        )));
+    }
+
+    let actual = hex(&hasher.finalize());
+    if actual != expected {
+        return Err(DataError::Checksum {
+            path: dest.to_path_buf(),
+            expected: expected.to_string(),
+            actual,
+        });
+    }
+    out.sync_all().map_err(io_error(temp.path()))?;
+    temp.persist(dest).map_err(|e| DataError::Io {
+        path: dest.to_path_buf(),
+        source: e.error,
+    })?;
+    Ok(())
+}
+
+/// A byte-count progress bar for a download (drawn only when stderr is a terminal).
+fn progress_bar(length: Option<u64>, url: &str) -> ProgressBar {
+    let bar = match length {
+        Some(len) => ProgressBar::new(len),
+        None => ProgressBar::new_spinner(),
+    };
+    let style = ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} ({eta})")
+        .expect("the template is valid")
+        .progress_chars("=> ");
+    bar.set_style(style);
+    bar.set_message(url.rsplit('/').next().unwrap_or(url).to_string());
+    bar
+}
