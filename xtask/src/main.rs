@@ -10,6 +10,8 @@ mod args;
 mod data;
 mod lesson;
 mod test;
+#[cfg(test)]
+mod tidy;
 
 /// The text of `cargo xtask --help`.
 const HELP: &str = "\

@@ -268,7 +268,7 @@ impl Mnist {
     }
 
     /// Binary targets for a one-vs-another lesson: `1.0` where the label is `positive`,
-    /// `0.0` elsewhere (the 1-vs-7 lesson uses `positive = 7`).
+    /// `0.0` elsewhere (the 1-vs-7 lesson uses `positive = 1`: a 1 is class 1, a 7 class 0).
     ///
     /// # Shapes
     /// `[N, 1]`.

@@ -1,0 +1,458 @@
+//! Tidy tests: checks on the shape of the repository itself, run by `cargo test -p xtask`.
+//!
+//! 1. Every `.rs` file under `crates/` and `xtask/` opens with a `//!` module doc.
+//! 2. Every relative link in `README.md` and `docs/**/*.md` points at a file or folder that
+//!    exists, and a link whose text names an item in inline code (``[`Var::sigmoid`](…rs)``)
+//!    points at a `.rs` file that still defines that item. Renaming a function breaks the
+//!    docs here, not in a reader's browser.
+//! 3. Every lesson in `crates/models/src/registry.rs` has `docs/lessons/<slug>.md`, and every
+//!    `docs/lessons/NN-*.md` belongs to a lesson of the registry.
+//! 4. `README.md` has a lesson-table row `| N | …` for every lesson of the registry.
+//!
+//! Only `std`: the xtask stays dependency-light.
+
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+/// The workspace root: the parent of `xtask/`.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives inside the workspace")
+        .to_path_buf()
+}
+
+/// Reads a file that the check needs, naming it if it cannot.
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("tidy: cannot read {}: {e}", path.display()))
+}
+
+/// Every file under `dir` whose name ends with `ext`, skipping `target/` folders (the
+/// workspace's and any `fuzz/target`) and hidden folders, in sorted order.
+fn files_with_ext(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if path.is_dir() {
+            if name != "target" && !name.starts_with('.') {
+                files_with_ext(&path, ext, out);
+            }
+        } else if name.ends_with(ext) {
+            out.push(path);
+        }
+    }
+}
+
+/// `path` relative to the workspace root, for messages.
+fn shown(path: &Path) -> String {
+    path.strip_prefix(root())
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+// ---------------------------------------------------------------------------------------
+// 1. Module docs
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn every_rust_file_opens_with_a_module_doc() {
+    let root = root();
+    let mut files = Vec::new();
+    files_with_ext(&root.join("crates"), ".rs", &mut files);
+    files_with_ext(&root.join("xtask"), ".rs", &mut files);
+    assert!(
+        !files.is_empty(),
+        "tidy: found no .rs files under crates/ and xtask/"
+    );
+    let missing: Vec<String> = files
+        .iter()
+        .filter(|f| {
+            let text = read(f);
+            let first = text.lines().find(|l| !l.trim().is_empty());
+            !first.is_some_and(|l| l.starts_with("//!"))
+        })
+        .map(|f| shown(f))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "these files do not open with a `//!` line saying what the file is for:\n  {}",
+        missing.join("\n  ")
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 2. Markdown links
+// ---------------------------------------------------------------------------------------
+
+/// One `[text](target)` or `[text]: target` link and the 1-based line it starts on.
+#[derive(Debug, PartialEq)]
+struct Link {
+    text: String,
+    target: String,
+    line: usize,
+}
+
+/// `text` with the contents of fenced code blocks blanked (line count kept), since a
+/// `[x](y)` inside an example is not a link.
+fn without_fences(text: &str) -> String {
+    let mut in_fence = false;
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let t = line.trim_start();
+        if t.starts_with("```") || t.starts_with("~~~") {
+            in_fence = !in_fence;
+        } else if !in_fence {
+            out.push_str(line);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The byte offsets of every `](` that is not inside an inline code span.
+fn link_joints(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut joints = Vec::new();
+    let mut open_run = 0; // the backtick run length that opened the current span, or 0
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'`' {
+            let run = bytes[i..].iter().take_while(|&&b| b == b'`').count();
+            if open_run == 0 {
+                open_run = run;
+            } else if run == open_run {
+                open_run = 0;
+            }
+            i += run;
+            continue;
+        }
+        if bytes[i] == b'\n' && bytes.get(i + 1) == Some(&b'\n') {
+            open_run = 0; // a code span never crosses a blank line
+        }
+        if open_run == 0 && bytes[i] == b']' && bytes.get(i + 1) == Some(&b'(') {
+            joints.push(i);
+        }
+        i += 1;
+    }
+    joints
+}
+
+/// Every link in a markdown file's text, inline or reference-style.
+fn links(text: &str) -> Vec<Link> {
+    let text = without_fences(text);
+    let bytes = text.as_bytes();
+    let line_of = |at: usize| text[..at].matches('\n').count() + 1;
+    let mut found = Vec::new();
+    for joint in link_joints(&text) {
+        // Back to the matching `[`, not crossing a blank line.
+        let (mut depth, mut start) = (0usize, None);
+        for j in (0..joint).rev() {
+            match bytes[j] {
+                b']' => depth += 1,
+                b'[' if depth == 0 => {
+                    start = Some(j);
+                    break;
+                }
+                b'[' => depth -= 1,
+                b'\n' if bytes.get(j + 1) == Some(&b'\n') => break,
+                _ => {}
+            }
+        }
+        // Forward to the matching `)`.
+        let (mut depth, mut end) = (0usize, None);
+        for (j, &b) in bytes.iter().enumerate().skip(joint + 2) {
+            match b {
+                b'(' => depth += 1,
+                b')' if depth == 0 => {
+                    end = Some(j);
+                    break;
+                }
+                b')' => depth -= 1,
+                b'\n' => break,
+                _ => {}
+            }
+        }
+        if let (Some(start), Some(end)) = (start, end) {
+            let target = text[joint + 2..end].trim();
+            // `(path "title")`: the target is the first word; `<path>` is unwrapped.
+            let target = target.split_whitespace().next().unwrap_or("");
+            let target = target.trim_start_matches('<').trim_end_matches('>');
+            found.push(Link {
+                text: text[start + 1..joint].to_string(),
+                target: target.to_string(),
+                line: line_of(start),
+            });
+        }
+    }
+    // Reference definitions: `[text]: target` at the start of a line.
+    for (n, line) in text.lines().enumerate() {
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix('[')
+            && let Some((label, after)) = rest.split_once("]:")
+            && let Some(target) = after.split_whitespace().next()
+        {
+            found.push(Link {
+                text: label.to_string(),
+                target: target
+                    .trim_start_matches('<')
+                    .trim_end_matches('>')
+                    .to_string(),
+                line: n + 1,
+            });
+        }
+    }
+    found
+}
+
+/// Whether `target` leaves the repository (a URL or an e-mail address).
+fn is_external(target: &str) -> bool {
+    target.contains("://") || target.starts_with("mailto:")
+}
+
+/// The item a link's text names, for text that is one inline code span such as
+/// `` `Var::sigmoid` `` or `` `xor_net()` ``: the last path segment, without `()` or
+/// generics. `None` for text that is not code or code that is not a path
+/// (`` `summary.json` ``, `` `cargo xtask lesson 1` ``).
+fn named_item(text: &str) -> Option<&str> {
+    let code = text.trim().strip_prefix('`')?.strip_suffix('`')?.trim();
+    let path = code.split(['(', '<']).next()?.trim();
+    let name = path.rsplit("::").next()?;
+    let is_ident = !name.is_empty()
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_');
+    let is_path = path
+        .split("::")
+        .all(|seg| !seg.is_empty() && seg.chars().all(|c| c.is_alphanumeric() || c == '_'));
+    (is_ident && is_path).then_some(name)
+}
+
+/// Whether `source` defines `name` as a `fn`, `struct`, `enum`, `trait`, `const`, `type`,
+/// `mod` or `static`.
+fn defines(source: &str, name: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    [
+        "fn", "struct", "enum", "trait", "const", "type", "mod", "static",
+    ]
+    .iter()
+    .any(|keyword| {
+        let needle = format!("{keyword} {name}");
+        source.match_indices(&needle).any(|(at, _)| {
+            let before = source[..at].chars().next_back();
+            let after = source[at + needle.len()..].chars().next();
+            !before.is_some_and(is_ident) && !after.is_some_and(is_ident)
+        })
+    })
+}
+
+/// `path` with its `.` and `..` components folded away, without touching the disk.
+fn lexically_normal(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// The problems with the links of the markdown file `md` whose text is `text`: targets
+/// that do not exist, and named items their `.rs` target no longer defines.
+fn link_problems(md: &Path, text: &str) -> Vec<String> {
+    let dir = md.parent().expect("a markdown file is in a folder");
+    let mut problems = Vec::new();
+    for link in links(text) {
+        if is_external(&link.target) {
+            continue;
+        }
+        let path = link.target.split(['#', '?']).next().unwrap_or("");
+        if path.is_empty() {
+            continue; // an anchor within the same page
+        }
+        let resolved = lexically_normal(&match path.strip_prefix('/') {
+            Some(from_root) => root().join(from_root),
+            None => dir.join(path),
+        });
+        let at = format!(
+            "{}:{}: [{}]({})",
+            shown(md),
+            link.line,
+            link.text,
+            link.target
+        );
+        if !resolved.exists() {
+            problems.push(format!("{at}: {} does not exist", shown(&resolved)));
+            continue;
+        }
+        if let Some(name) = named_item(&link.text)
+            && resolved.extension().is_some_and(|e| e == "rs")
+            && !defines(&read(&resolved), name)
+        {
+            problems.push(format!(
+                "{at}: {} defines no fn, struct, enum, trait, const, type, mod or static \
+                 named `{name}` (renamed or moved?)",
+                shown(&resolved)
+            ));
+        }
+    }
+    problems
+}
+
+#[test]
+fn docs_links_resolve_and_name_items_that_exist() {
+    let root = root();
+    let mut files = vec![root.join("README.md")];
+    files_with_ext(&root.join("docs"), ".md", &mut files);
+    let problems: Vec<String> = files
+        .iter()
+        .filter(|f| f.exists())
+        .flat_map(|f| link_problems(f, &read(f)))
+        .collect();
+    assert!(
+        problems.is_empty(),
+        "broken links in the docs:\n  {}",
+        problems.join("\n  ")
+    );
+}
+
+#[test]
+fn the_link_check_catches_a_wrong_target_and_a_renamed_item() {
+    // A page as if at docs/lessons/, pointing at real files: one good link, one to a file
+    // that does not exist, one naming a function the file does not define.
+    let md = root().join("docs/lessons/imaginary.md");
+    let text = "\
+See [`Var::sigmoid`](../../crates/autograd/src/ops/activation.rs) and [the data](../../crates/data/).
+Broken: [`xor_net`](../../crates/models/src/nets.rs).
+Renamed: [`Var::sigmoidal`](../../crates/autograd/src/ops/activation.rs).
+```
+[not a link](nowhere.rs)
+```
+Code is not a link: `a[0](x)`; a URL is not checked: [x](https://example.com/nope).
+";
+    let problems = link_problems(&md, text);
+    assert_eq!(problems.len(), 2, "{problems:#?}");
+    assert!(problems[0].contains(":2:") && problems[0].contains("does not exist"));
+    assert!(problems[1].contains(":3:") && problems[1].contains("`sigmoidal`"));
+}
+
+#[test]
+fn named_items_and_definitions_are_recognised() {
+    assert_eq!(named_item("`Var::sigmoid`"), Some("sigmoid"));
+    assert_eq!(named_item("`xor_net()`"), Some("xor_net"));
+    assert_eq!(named_item("`DataLoader<'a>`"), Some("DataLoader"));
+    assert_eq!(named_item("`summary.json`"), None);
+    assert_eq!(named_item("`cargo xtask lesson 1`"), None);
+    assert_eq!(named_item("networks.rs"), None);
+    assert!(defines("pub const fn at_least(", "at_least"));
+    assert!(defines("pub struct Sgd {", "Sgd"));
+    assert!(!defines("pub struct SgdConfig {", "Sgd"));
+    assert!(!defines("let x = my_fn sgd;", "sgd"));
+}
+
+// ---------------------------------------------------------------------------------------
+// 3 and 4. The registry, the lesson docs and the README table
+// ---------------------------------------------------------------------------------------
+
+/// `(number, slug)` of every lesson in `registry.rs`, read from its `number: N,` and
+/// `slug: "...",` lines.
+fn registry_lessons() -> Vec<(u32, String)> {
+    let path = root().join("crates/models/src/registry.rs");
+    let text = read(&path);
+    let field = |line: &str, name: &str| -> Option<String> {
+        let rest = line.trim().strip_prefix(name)?.strip_prefix(':')?.trim();
+        Some(rest.trim_end_matches(',').trim().to_string())
+    };
+    let numbers: Vec<u32> = text
+        .lines()
+        .filter_map(|l| field(l, "number"))
+        .map(|n| {
+            n.parse()
+                .unwrap_or_else(|e| panic!("registry.rs: `number: {n}`: {e}"))
+        })
+        .collect();
+    let slugs: Vec<String> = text
+        .lines()
+        .filter_map(|l| field(l, "slug"))
+        .filter_map(|s| Some(s.strip_prefix('"')?.strip_suffix('"')?.to_string()))
+        .collect();
+    assert!(
+        !slugs.is_empty() && numbers.len() == slugs.len(),
+        "tidy: could not read the lessons of {}: found {} `number:` and {} `slug: \"...\"` \
+         lines",
+        shown(&path),
+        numbers.len(),
+        slugs.len()
+    );
+    numbers.into_iter().zip(slugs).collect()
+}
+
+#[test]
+fn every_lesson_has_its_doc_and_every_doc_its_lesson() {
+    let lessons = registry_lessons();
+    let dir = root().join("docs/lessons");
+    let missing: Vec<String> = lessons
+        .iter()
+        .filter(|(_, slug)| !dir.join(format!("{slug}.md")).is_file())
+        .map(|(n, slug)| format!("lesson {n}: docs/lessons/{slug}.md"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "lessons in registry.rs without their page:\n  {}",
+        missing.join("\n  ")
+    );
+    let mut pages = Vec::new();
+    files_with_ext(&dir, ".md", &mut pages);
+    let orphans: Vec<String> = pages
+        .iter()
+        .filter_map(|p| p.file_stem().and_then(|s| s.to_str()))
+        .filter(|stem| {
+            let b = stem.as_bytes();
+            b.len() > 3 && b[0].is_ascii_digit() && b[1].is_ascii_digit() && b[2] == b'-'
+        })
+        .filter(|stem| !lessons.iter().any(|(_, slug)| slug == stem))
+        .map(|stem| format!("docs/lessons/{stem}.md"))
+        .collect();
+    assert!(
+        orphans.is_empty(),
+        "lesson pages whose slug is not in crates/models/src/registry.rs (renamed or \
+         removed lesson?):\n  {}",
+        orphans.join("\n  ")
+    );
+}
+
+#[test]
+fn the_readme_table_has_a_row_for_every_lesson() {
+    let path = root().join("README.md");
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}. The README must hold the lesson table, one row `| N | ... |` per \
+             lesson in crates/models/src/registry.rs",
+            path.display()
+        )
+    });
+    let rows: Vec<String> = text
+        .lines()
+        .filter_map(|l| {
+            let cells = l.trim().strip_prefix('|')?;
+            Some(cells.split('|').next()?.trim().to_string())
+        })
+        .collect();
+    let missing: Vec<String> = registry_lessons()
+        .iter()
+        .filter(|(n, _)| !rows.contains(&n.to_string()))
+        .map(|(n, slug)| format!("| {n} | ... |  (lesson {slug})"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "README.md's lesson table lacks a row for each of these lessons of registry.rs:\n  {}",
+        missing.join("\n  ")
+    );
+}
