@@ -90,7 +90,7 @@ pub fn lesson(n: u32) -> Option<&'static Lesson> {
     LESSONS.iter().find(|l| l.number == n)
 }
 
-static LESSONS: [Lesson; 5] = [
+static LESSONS: [Lesson; 6] = [
     Lesson {
         number: 1,
         slug: "01-xor",
@@ -143,5 +143,13 @@ static LESSONS: [Lesson; 5] = [
         bars: &[Bar::at_least("test_accuracy", 0.975)],
         quick_bars: None,
         run: course::mnist_mlp::run,
+    },
+    Lesson {
+        number: 6,
+        slug: "06-first-cnn",
+        title: "A first CNN on MNIST",
+        bars: &[Bar::at_least("test_accuracy", 0.983)],
+        quick_bars: None,
+        run: course::first_cnn::run,
     },
 ];

@@ -1,0 +1,183 @@
+//! Lesson 6 — a first convolutional network on MNIST.
+//!
+//! A convolution slides 32 small 3×3 filters over the image, so the same few weights look
+//! for the same stroke everywhere; max pooling keeps the strongest response in each 2×2
+//! patch and halves the size. Two fully connected layers then classify. The recipe is the
+//! PyTorch course's: pixels normalised to `(x/255 − 0.5)/0.5`, PyTorch's default
+//! initialisation, cross-entropy, SGD with lr 0.0008 and momentum 0.9, shuffled batches
+//! of 32, 10 epochs.
+
+use autograd::Var;
+use data::{DataLoader, Split};
+use layers::{Mode, Module, summary};
+use optim::{Optimizer, Sgd, SgdConfig, cross_entropy};
+use rand::{SeedableRng, rngs::StdRng};
+use tensor::Tensor;
+
+use crate::context::Context;
+use crate::eval::predict;
+use crate::metrics::{accuracy, classes, confusion, print_confusion};
+use crate::mnist::load;
+use crate::networks::first_cnn;
+use crate::pictures::planes_as_images;
+use crate::plot::{self, Labels, Series};
+use crate::progress::Progress;
+use crate::report::{LessonError, Outcome, check_finite};
+
+/// The course's recipe.
+pub struct Recipe {
+    /// SGD learning rate.
+    pub lr: f32,
+    /// SGD momentum.
+    pub momentum: f32,
+    /// Mini-batch size.
+    pub batch_size: usize,
+    /// Epochs.
+    pub epochs: usize,
+}
+
+/// SGD lr 0.0008, momentum 0.9, batches of 32, 10 epochs.
+pub const RECIPE: Recipe = Recipe {
+    lr: 0.0008,
+    momentum: 0.9,
+    batch_size: 32,
+    epochs: 10,
+};
+
+/// The mean training loss per epoch that the PyTorch course printed, for comparison.
+pub const COURSE_LOSSES: [f64; 10] = [
+    0.507, 0.195, 0.135, 0.103, 0.086, 0.074, 0.065, 0.058, 0.053, 0.049,
+];
+
+/// Runs the lesson.
+pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
+    let (train_set, test_set) = (load(ctx, Split::Train)?, load(ctx, Split::Test)?);
+    // (x/255 − 0.5)/0.5 maps pixels to [−1, 1].
+    let (x_train, y_train) = (
+        data::standardize::center_unit(&train_set.images()),
+        train_set.labels_tensor(),
+    );
+    let (x_test, y_test) = (
+        data::standardize::center_unit(&test_set.images()),
+        test_set.labels_tensor(),
+    );
+    let mut rng = StdRng::seed_from_u64(ctx.seed);
+    let model = first_cnn(&mut rng);
+    println!("{}", summary(&model, &[1, 28, 28]));
+    let config = SgdConfig {
+        lr: RECIPE.lr,
+        momentum: RECIPE.momentum,
+        ..SgdConfig::default()
+    };
+    let mut opt = Sgd::new(model.parameters(), config).expect("valid SGD settings");
+    let loader = DataLoader::new(&x_train, &y_train, RECIPE.batch_size);
+    let epochs = ctx.epochs.unwrap_or(RECIPE.epochs);
+    let truth_test = classes(&y_test);
+    let mut progress = Progress::new(
+        "Conv(1→32, 3×3) → ReLU → MaxPool → 128 → 10, SGD momentum",
+        epochs,
+        loader.num_batches(),
+    );
+    let (mut loss_curve, mut test_curve) = (Vec::new(), Vec::new());
+    for epoch in 1..=epochs {
+        let mut total = 0.0;
+        for (step, (x_b, y_b)) in loader.shuffled(&mut rng).enumerate() {
+            let logits = model.forward(&Var::constant(x_b), Mode::Train);
+            let loss = cross_entropy(&logits, &y_b);
+            opt.zero_grad();
+            loss.backward();
+            opt.step();
+            check_finite(loss.item(), epoch, step + 1)?;
+            total += loss.item() as f64;
+            progress.step(loss.item());
+        }
+        let loss = total / loader.num_batches() as f64;
+        let test_acc = accuracy(&predict(&model, &x_test, 500).argmax_rows(), &truth_test);
+        loss_curve.push((epoch as f64, loss));
+        test_curve.push((epoch as f64, test_acc));
+        let course = COURSE_LOSSES.get(epoch - 1).copied().unwrap_or(f64::NAN);
+        progress.epoch(
+            epoch,
+            &[
+                ("mean loss", loss),
+                ("course's loss", course),
+                ("test accuracy", test_acc),
+            ],
+        );
+    }
+    progress.finish();
+
+    let predicted = predict(&model, &x_test, 500).argmax_rows();
+    let mut out = Outcome::default();
+    out.metric("test_accuracy", accuracy(&predicted, &truth_test));
+    out.metric(
+        "final_train_loss",
+        loss_curve.last().map_or(f64::NAN, |p| p.1),
+    );
+
+    let names: Vec<String> = (0..10).map(|d| d.to_string()).collect();
+    let counts = confusion(&predicted, &truth_test, 10);
+    println!("test confusion matrix:");
+    print_confusion(&counts, &names);
+    out.files.push(plot::confusion_matrix(
+        &ctx.out("confusion.png"),
+        "First CNN: test set",
+        &counts,
+        &names,
+    )?);
+    let labels = Labels {
+        title: "First CNN: mean training loss per epoch".into(),
+        x: "epoch".into(),
+        y: "cross-entropy".into(),
+        y_right: "test accuracy".into(),
+    };
+    let course: Vec<(f64, f64)> = COURSE_LOSSES
+        .iter()
+        .enumerate()
+        .map(|(i, &l)| ((i + 1) as f64, l))
+        .collect();
+    let series = [
+        Series::line("loss", loss_curve),
+        Series::line("the course's loss", course),
+        Series::line("test accuracy", test_curve).on_right_axis(),
+    ];
+    out.files
+        .push(plot::line_chart(&ctx.out("loss.png"), &labels, &series)?);
+    out.files.extend(filter_pictures(
+        ctx,
+        &model,
+        &x_test,
+        &test_set.labels()[0].to_string(),
+    )?);
+    Ok(out)
+}
+
+/// The 32 learned 3×3 filters, and the 32 feature maps they make of the first test digit.
+fn filter_pictures(
+    ctx: &Context,
+    model: &layers::Sequential,
+    x_test: &Tensor,
+    label: &str,
+) -> Result<Vec<std::path::PathBuf>, LessonError> {
+    let conv = &model.layers()[0];
+    let mut weight = None;
+    conv.visit_params(&mut |name, p| {
+        if name == "weight" {
+            weight = Some(p.value().clone());
+        }
+    });
+    let weight = weight.expect("the first layer is a convolution with a weight");
+    let captions: Vec<String> = (0..weight.dim(0)).map(|i| format!("{i}")).collect();
+    let filters_path = ctx.out("filters.png");
+    data::grid::save_grid(&filters_path, &planes_as_images(&weight, 8), &captions, 8)
+        .map_err(|e| LessonError::Output(e.to_string()))?;
+
+    // The first test digit after the convolution (before ReLU), one map per filter.
+    let digit = x_test.narrow(0, 0, 1);
+    let maps = predict(conv.as_ref(), &digit, 1);
+    let maps_path = ctx.out("feature_maps.png");
+    let captions: Vec<String> = (0..maps.dim(1)).map(|i| format!("{label}:{i}")).collect();
+    data::grid::save_grid(&maps_path, &planes_as_images(&maps, 1), &captions, 8)
+        .map_err(|e| LessonError::Output(e.to_string()))?;
+    Ok(vec![filters_path, maps_path])
+}
