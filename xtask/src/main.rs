@@ -7,6 +7,7 @@
 use std::process::ExitCode;
 
 mod args;
+mod bench;
 mod data;
 mod lesson;
 mod test;
@@ -44,7 +45,8 @@ fn main() -> ExitCode {
         "test" => test::run(rest),
         "data" => data::run(rest),
         "lesson" => lesson::run(rest),
-        "bench" | "predict" => {
+        "bench" => bench::run(rest),
+        "predict" => {
             eprintln!("error: `cargo xtask {command}` is not written yet");
             ExitCode::FAILURE
         }
