@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use models::{Context, DEFAULT_SEED, Schedule};
+use models::{Context, Schedule};
 
 use crate::args;
 
@@ -27,7 +27,7 @@ pub fn run(raw: &[String]) -> ExitCode {
         return ExitCode::FAILURE;
     };
     let ctx = Context {
-        seed: args.seed.unwrap_or(DEFAULT_SEED),
+        seed: args.seed.unwrap_or(lesson.seed),
         data_root: data::data_root(args.data_dir.as_deref()),
         out_dir: args::workspace_root()
             .join("target/lessons")

@@ -10,6 +10,7 @@ mod args;
 mod bench;
 mod data;
 mod lesson;
+mod predict;
 mod test;
 #[cfg(test)]
 mod tidy;
@@ -27,7 +28,7 @@ COMMANDS:
     test                                   run every test of the workspace in release mode
     data [--data-dir DIR]                  fetch or verify the data sets the lessons use
     bench [--quick]                        print the benchmark table
-    predict FILE...                        classify image files with the lesson-7 model
+    predict FILE... [--model FILE]         classify image files with the lesson-7 model
     help                                   print this text
 ";
 
@@ -46,10 +47,7 @@ fn main() -> ExitCode {
         "data" => data::run(rest),
         "lesson" => lesson::run(rest),
         "bench" => bench::run(rest),
-        "predict" => {
-            eprintln!("error: `cargo xtask {command}` is not written yet");
-            ExitCode::FAILURE
-        }
+        "predict" => predict::run(rest),
         other => {
             eprintln!("error: unknown command `{other}`\n\n{HELP}");
             ExitCode::FAILURE

@@ -28,7 +28,11 @@ fn shade(ink: f32) -> Rgb<u8> {
 fn redraw(pixels: &[u8], dx: i32, dy: i32) -> RgbImage {
     let ink_at = |x: i32, y: i32| -> f32 {
         let (sx, sy) = (x - dx, y - dy);
-        if (0..28).contains(&sx) && (0..28).contains(&sy) { pixels[(sy * 28 + sx) as usize] as f32 / 255.0 } else { 0.0 }
+        if (0..28).contains(&sx) && (0..28).contains(&sy) {
+            pixels[(sy * 28 + sx) as usize] as f32 / 255.0
+        } else {
+            0.0
+        }
     };
     RgbImage::from_fn(SIDE, SIDE, |px, py| {
         // The centre of output pixel (px, py) in input coordinates.
@@ -50,7 +54,11 @@ fn smiley() -> RgbImage {
         let face = (r - 40.0).abs() < 3.5;
         let eye = |ex: f32| ((x as f32 - ex).powi(2) + (y as f32 - 44.0).powi(2)).sqrt() < 6.0;
         let mouth = (r - 24.0).abs() < 3.0 && dy > 8.0;
-        shade(if face || eye(c - 15.0) || eye(c + 15.0) || mouth { 1.0 } else { 0.0 })
+        shade(if face || eye(c - 15.0) || eye(c + 15.0) || mouth {
+            1.0
+        } else {
+            0.0
+        })
     })
 }
 
@@ -60,10 +68,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/own-images");
     std::fs::create_dir_all(&out)?;
     // (test image index, shift): the first test images of six different digits.
-    let picks = [(0, (3, -2)), (1, (-3, 2)), (2, (2, 3)), (3, (-2, -3)), (4, (3, 1)), (8, (-3, -1))];
+    let picks = [
+        (0, (3, -2)),
+        (1, (-3, 2)),
+        (2, (2, 3)),
+        (3, (-2, -3)),
+        (4, (3, 1)),
+        (8, (-3, -1)),
+    ];
     for (i, (dx, dy)) in picks {
         let label = test.labels()[i];
-        let path = out.join(format!("digit-{label}-{}.png", (b'a' + (i % 26) as u8) as char));
+        let path = out.join(format!(
+            "digit-{label}-{}.png",
+            (b'a' + (i % 26) as u8) as char
+        ));
         redraw(test.image(i), dx, dy).save(&path)?;
         println!("{}", path.display());
     }

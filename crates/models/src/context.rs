@@ -16,7 +16,7 @@ pub enum Schedule {
 /// The settings of one lesson run.
 #[derive(Clone, Debug)]
 pub struct Context {
-    /// Seeds every random number generator of the lesson; the default reproduces the README.
+    /// Seeds every random number generator of the lesson; the lesson's default reproduces the README.
     pub seed: u64,
     /// The data root holding `mnist/` (see `data::data_root`).
     pub data_root: PathBuf,
@@ -35,5 +35,5 @@ impl Context {
     }
 }
 
-/// The seed the lessons use unless told otherwise.
+/// The seed most lessons use unless told otherwise (see each lesson's `seed` in the registry).
 pub const DEFAULT_SEED: u64 = 42;

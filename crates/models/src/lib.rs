@@ -13,6 +13,7 @@ pub mod lessons;
 pub mod metrics;
 pub mod mnist;
 pub mod networks;
+pub mod own_images;
 pub mod pictures;
 pub mod plot;
 pub mod progress;

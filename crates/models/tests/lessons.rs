@@ -3,22 +3,29 @@
 //! has no shorter one). MNIST comes from `GRADSCHOOL_DATA` (CI points it at the shared
 //! data folder).
 
-use models::{Context, DEFAULT_SEED, Schedule};
+use models::{Context, Schedule};
 
-/// Runs lesson `n` with the default seed and asserts every bar.
+/// Runs lesson `n` with its default seed and asserts every bar.
 fn run(n: u32) {
     let lesson = models::lesson(n).expect("the lesson is registered");
     let ctx = Context {
-        seed: DEFAULT_SEED,
+        seed: lesson.seed,
         data_root: data::data_root(None),
-        out_dir: std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("lessons").join(lesson.slug),
+        out_dir: std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("lessons")
+            .join(lesson.slug),
         schedule: Schedule::Quick,
         epochs: None,
     };
-    let summary = models::run_lesson(lesson, &ctx).unwrap_or_else(|e| panic!("lesson {n} stopped: {e}"));
+    let summary =
+        models::run_lesson(lesson, &ctx).unwrap_or_else(|e| panic!("lesson {n} stopped: {e}"));
     println!("{summary}");
     for b in &summary.bars {
-        assert!(b.passed, "lesson {n}: {} = {} misses its bar {:?} {}", b.bar.metric, b.value, b.bar.goal, b.bar.threshold);
+        assert!(
+            b.passed,
+            "lesson {n}: {} = {} misses its bar {:?} {}",
+            b.bar.metric, b.value, b.bar.goal, b.bar.threshold
+        );
     }
 }
 
@@ -58,6 +65,10 @@ fn every_lesson_has_a_test() {
     let source = include_str!("lessons.rs");
     for lesson in models::lessons() {
         let name = format!("fn lesson_{:02}_", lesson.number);
-        assert!(source.contains(&name), "lesson {} has no integration test", lesson.number);
+        assert!(
+            source.contains(&name),
+            "lesson {} has no integration test",
+            lesson.number
+        );
     }
 }
