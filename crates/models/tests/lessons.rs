@@ -59,7 +59,12 @@ fn lesson_06_first_cnn() {
     run(6);
 }
 
-/// Every registered lesson has a test above (so a new lesson cannot be forgotten here).
+#[test]
+fn lesson_07_deep_cnn() {
+    run(7);
+}
+
+/// Every registered lesson has a test in this file (so a new lesson cannot be forgotten here).
 #[test]
 fn every_lesson_has_a_test() {
     let source = include_str!("lessons.rs");
