@@ -8,7 +8,6 @@
 
 pub mod context;
 pub mod eval;
-pub mod files;
 pub mod lessons;
 pub mod metrics;
 pub mod mnist;

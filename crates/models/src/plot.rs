@@ -38,25 +38,14 @@ pub fn write_png(path: &Path, width: u32, height: u32, rgb: Vec<u8>) -> Result<P
         path: path.to_path_buf(),
         message,
     };
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| fail(format!("cannot create the folder: {e}")))?;
     let image = image::RgbImage::from_raw(width, height, rgb)
         .ok_or_else(|| fail("buffer size mismatch".into()))?;
-    let tmp = tempfile::Builder::new()
-        .suffix(".png.tmp")
-        .tempfile_in(dir)
-        .map_err(|e| fail(format!("cannot create a temporary file: {e}")))?;
-    image
-        .write_to(
-            &mut std::io::BufWriter::new(tmp.as_file()),
-            image::ImageFormat::Png,
-        )
-        .map_err(|e| fail(format!("cannot encode the PNG: {e}")))?;
-    tmp.persist(path)
-        .map_err(|e| fail(format!("cannot rename into place: {e}")))?;
+    data::fsutil::write_atomic(path, |w| {
+        image
+            .write_to(w, image::ImageFormat::Png)
+            .map_err(std::io::Error::other)
+    })
+    .map_err(|e| fail(e.to_string()))?;
     Ok(path.to_path_buf())
 }
 

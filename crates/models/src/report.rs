@@ -6,6 +6,7 @@
 //! "wall_seconds": number}`, accuracies as fractions in [0, 1].
 
 use std::fmt;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::registry::{Bar, Goal, Lesson};
@@ -129,7 +130,7 @@ impl Summary {
                 }
             })
             .collect();
-        let mut summary = Summary {
+        let summary = Summary {
             lesson: lesson.number,
             outcome,
             bars,
@@ -137,7 +138,6 @@ impl Summary {
             json_path: out_dir.join("summary.json"),
         };
         summary.write_json()?;
-        summary.json_path = out_dir.join("summary.json");
         Ok(summary)
     }
 
@@ -173,7 +173,7 @@ impl Summary {
     fn write_json(&self) -> Result<(), LessonError> {
         let text =
             serde_json::to_string_pretty(&self.to_json()).expect("JSON of numbers and strings");
-        crate::files::write_atomic(&self.json_path, text.as_bytes())
+        data::fsutil::write_atomic(&self.json_path, |w| w.write_all(text.as_bytes()))
             .map_err(|e| LessonError::Output(e.to_string()))
     }
 }
