@@ -130,11 +130,15 @@ fn train_stage(
     Ok(())
 }
 
-/// Prints each shipped picture's prediction and returns the predictions.
-fn show_predictions(
-    model: &Sequential,
-    when: &str,
-) -> Result<(Vec<Prediction>, Tensor, Vec<Option<usize>>), LessonError> {
+/// The shipped pictures as the model saw them, their true labels, and its predictions.
+struct Shown {
+    predictions: Vec<Prediction>,
+    images: Tensor,
+    labels: Vec<Option<usize>>,
+}
+
+/// Prints each shipped picture's prediction and returns what was shown.
+fn show_predictions(model: &Sequential, when: &str) -> Result<Shown, LessonError> {
     let files = own_images::shipped()?;
     let (paths, labels): (Vec<_>, Vec<_>) = files.into_iter().unzip();
     let (predictions, images) = classify_files(model, &paths)?;
@@ -151,7 +155,11 @@ fn show_predictions(
         };
         println!("  {p}  {verdict}");
     }
-    Ok((predictions, images, labels))
+    Ok(Shown {
+        predictions,
+        images,
+        labels,
+    })
 }
 
 /// Runs the lesson.
@@ -199,7 +207,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         acc * 100.0,
         inv * 100.0
     );
-    let (before, images, labels) = show_predictions(&model, "before augmentation")?;
+    let before = show_predictions(&model, "before augmentation")?;
 
     // Augmentation: every training image again, inverted (120,000 images).
     let x_train_inverted = invert(&x_train);
@@ -231,7 +239,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         inv * 100.0,
         (acc + inv) * 50.0
     );
-    let (after, _, _) = show_predictions(&model, "after augmentation")?;
+    let after = show_predictions(&model, "after augmentation")?;
 
     let model_path = ctx.out(MODEL_FILE);
     layers::save(&model, &model_path).map_err(|e| LessonError::Output(e.to_string()))?;
@@ -241,16 +249,17 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     );
     out.files.push(model_path);
 
-    let captions: Vec<String> = labels
+    let captions: Vec<String> = before
+        .labels
         .iter()
-        .zip(before.iter().zip(&after))
+        .zip(before.predictions.iter().zip(&after.predictions))
         .map(|(label, (b, a))| {
             let truth = label.map_or("?".to_string(), |t| t.to_string());
             format!("{truth}:{}→{}", b.top_two()[0].0, a.top_two()[0].0)
         })
         .collect();
     let grid = ctx.out("own_images.png");
-    data::grid::save_grid(&grid, &images, &captions, captions.len())
+    data::grid::save_grid(&grid, &before.images, &captions, captions.len())
         .map_err(|e| LessonError::Output(e.to_string()))?;
     out.files.push(grid);
 
