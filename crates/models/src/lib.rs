@@ -1,11 +1,12 @@
 //! # models — stage 6 of gradschool: the course
 //!
-//! The lessons' networks and the lessons themselves. Each lesson in [`lessons`] is a small
+//! The lessons' networks and the lessons themselves. Each lesson in [`lessons`](mod@lessons) is a small
 //! program: load data, build a network, train it with a loop that reads like the course
 //! (forward, loss, zero grads, backward, step), measure, draw, and report. [`registry`]
 //! holds every lesson's number, name and accuracy bars in one place; `cargo xtask lesson N`,
 //! the integration tests and the README table all read it, through [`run_lesson`].
 
+pub mod alloc;
 pub mod context;
 pub mod eval;
 pub mod lessons;

@@ -13,12 +13,14 @@
 
 use rayon::prelude::*;
 
-use crate::matmul::{Transpose, gemm};
+pub use crate::im2col::{col2im_naive, im2col_naive};
+use crate::im2col::{col2im_strided, im2col_strided};
+use crate::matmul::blocked_gemm;
 use crate::tensor::Tensor;
 use crate::window::{Geometry, Window2d};
 
-/// Copies the windows of one image `x: [C, H, W]` into `cols: [C·kh·kw, oh·ow]`:
-/// `cols[(c·kh + ki)·kw + kj, oy·ow + ox] = x[c, oy·sh − pt + ki, ox·sw − pl + kj]` (0 in padding).
+/// Copies the windows of one image `x: [C, H, W]` into `cols: [C·kh·kw, oh·ow]`, like
+/// [`im2col_naive`] but a line at a time.
 pub fn im2col(x: &[f32], channels: usize, g: &Geometry, cols: &mut [f32]) {
     let l = g.out_h * g.out_w;
     assert!(
@@ -27,33 +29,11 @@ pub fn im2col(x: &[f32], channels: usize, g: &Geometry, cols: &mut [f32]) {
         x.len(),
         cols.len()
     );
-    for c in 0..channels {
-        let image = &x[c * g.in_h * g.in_w..(c + 1) * g.in_h * g.in_w];
-        for ki in 0..g.kh {
-            for kj in 0..g.kw {
-                let row = (c * g.kh + ki) * g.kw + kj;
-                let dst = &mut cols[row * l..(row + 1) * l];
-                for oy in 0..g.out_h {
-                    let line = &mut dst[oy * g.out_w..(oy + 1) * g.out_w];
-                    match g.input_row(oy, ki) {
-                        None => line.fill(0.0),
-                        Some(iy) => {
-                            for (ox, v) in line.iter_mut().enumerate() {
-                                *v = g
-                                    .input_col(ox, kj)
-                                    .map_or(0.0, |ix| image[iy * g.in_w + ix]);
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
+    im2col_strided(x, channels, g, cols, l);
 }
 
-/// The adjoint of [`im2col`]: adds every entry of `cols: [C·kh·kw, oh·ow]` back into the
-/// input position it was copied from, `dx: [C, H, W]`. Positions seen by several windows
-/// receive the sum, which is exactly the gradient of `im2col`.
+/// The adjoint of [`im2col`], like [`col2im_naive`] but a line at a time: adds every entry of
+/// `cols: [C·kh·kw, oh·ow]` into the input position it came from in `dx: [C, H, W]`.
 pub fn col2im(cols: &[f32], channels: usize, g: &Geometry, dx: &mut [f32]) {
     let l = g.out_h * g.out_w;
     assert!(
@@ -62,25 +42,7 @@ pub fn col2im(cols: &[f32], channels: usize, g: &Geometry, dx: &mut [f32]) {
         cols.len(),
         dx.len()
     );
-    for c in 0..channels {
-        let image = &mut dx[c * g.in_h * g.in_w..(c + 1) * g.in_h * g.in_w];
-        for ki in 0..g.kh {
-            for kj in 0..g.kw {
-                let row = (c * g.kh + ki) * g.kw + kj;
-                let src = &cols[row * l..(row + 1) * l];
-                for oy in 0..g.out_h {
-                    let Some(iy) = g.input_row(oy, ki) else {
-                        continue;
-                    };
-                    for ox in 0..g.out_w {
-                        if let Some(ix) = g.input_col(ox, kj) {
-                            image[iy * g.in_w + ix] += src[oy * g.out_w + ox];
-                        }
-                    }
-                }
-            }
-        }
-    }
+    col2im_strided(cols, channels, g, dx, l);
 }
 
 /// Checks the shapes of a convolution and resolves its geometry: `(N, C, O, geometry)`.
@@ -96,11 +58,28 @@ fn conv_dims(x: &Tensor, w: &Tensor, window: &Window2d) -> (usize, usize, usize,
     (xs[0], xs[1], ws[0], window.geometry("conv2d", xs[2], xs[3]))
 }
 
-/// Images are split into this many chunks for the two cores; a fixed number (not one per
-/// thread) keeps every sum in the same order on every run, so results are reproducible.
+/// Images are split into at most this many chunks for the two cores; a fixed number (not
+/// one per thread) keeps every sum in the same order on every run, so results are
+/// reproducible.
 const CHUNKS: usize = 8;
 
-/// `y = conv(x, w) + b` by `im2col` and one GEMM per image, images in parallel.
+/// A chunk's `cols` matrix holds at most about this many values (4 MiB), so that it stays
+/// near the cache and large evaluation batches do not allocate hundreds of megabytes.
+const MAX_CHUNK_COLS: usize = 1 << 20;
+
+/// How many images go into one chunk: `⌈N / CHUNKS⌉`, fewer if their columns would pass
+/// [`MAX_CHUNK_COLS`]. It depends only on the shapes, never on the number of threads.
+fn images_per_chunk(n: usize, cols_per_image: usize) -> usize {
+    let by_size = (MAX_CHUNK_COLS / cols_per_image.max(1)).max(1);
+    n.div_ceil(CHUNKS).clamp(1, by_size)
+}
+
+/// `y = conv(x, w) + b` by `im2col` and one GEMM per chunk of images, chunks in parallel.
+///
+/// The images of a chunk sit side by side in one `cols: [C·kh·kw, images·L]`, so the GEMM
+/// `W·cols → [O, images·L]` is wide enough to run at full speed even when each image has
+/// few output positions (a 2×2 map in the last layer of lesson 7); the result is then
+/// copied into `y` image by image, with the bias added on the way.
 ///
 /// # Shapes
 /// `x: [N, C, H, W]`, `w: [O, C, kh, kw]`, `b: [O] → y: [N, O, oh, ow]`.
@@ -115,29 +94,37 @@ pub fn conv2d(x: &Tensor, w: &Tensor, b: Option<&Tensor>, window: &Window2d) -> 
         );
     }
     let (ck, l, hw) = (c * g.kh * g.kw, g.out_h * g.out_w, c * g.in_h * g.in_w);
+    let per_chunk = images_per_chunk(n, ck * l);
     let mut y = vec![0.0; n * o * l];
-    y.par_chunks_mut(o * l)
-        .zip(x.data().par_chunks(hw.max(1)))
-        .for_each_init(
-            || vec![0.0; ck * l],
-            |cols, (y_n, x_n)| {
-                im2col(x_n, c, &g, cols);
-                gemm(
-                    w.data(),
-                    Transpose::No,
-                    cols,
-                    Transpose::No,
-                    y_n,
-                    (o, ck, l),
-                    0.0,
-                );
-                if let Some(b) = b {
-                    for (row, &bias) in y_n.chunks_mut(l).zip(b.data()) {
-                        row.iter_mut().for_each(|v| *v += bias);
-                    }
+    y.par_chunks_mut((per_chunk * o * l).max(1))
+        .zip(x.data().par_chunks((per_chunk * hw).max(1)))
+        .for_each(|(y_chunk, x_chunk)| {
+            let images = y_chunk.len() / (o * l);
+            let ld = images * l;
+            let (mut cols, mut y_cols) = (vec![0.0; ck * ld], vec![0.0; o * ld]);
+            for (i, x_n) in x_chunk.chunks(hw).enumerate() {
+                im2col_strided(x_n, c, &g, &mut cols[i * l..], ld);
+            }
+            // [O, C·kh·kw]·[C·kh·kw, images·L]: row-major strides (ck, 1) and (ld, 1).
+            blocked_gemm(
+                w.data(),
+                (ck, 1),
+                &cols,
+                (ld, 1),
+                &mut y_cols,
+                (o, ck, ld),
+                0.0,
+                1,
+            );
+            // y[i, oc, :] = y_cols[oc, i·L .. (i + 1)·L] + b[oc].
+            for (i, y_n) in y_chunk.chunks_mut(o * l).enumerate() {
+                for (oc, y_no) in y_n.chunks_mut(l).enumerate() {
+                    let bias = b.map_or(0.0, |b| b.data()[oc]);
+                    let src = &y_cols[oc * ld + i * l..oc * ld + (i + 1) * l];
+                    y_no.iter_mut().zip(src).for_each(|(v, s)| *v = s + bias);
                 }
-            },
-        );
+            }
+        });
     Tensor::from_parts("conv2d", y, &[n, o, g.out_h, g.out_w])
 }
 
@@ -145,6 +132,11 @@ pub fn conv2d(x: &Tensor, w: &Tensor, b: Option<&Tensor>, window: &Window2d) -> 
 /// - `∂L/∂w = Σ_n dY_n · cols_nᵀ` (as `[O, C·kh·kw]`),
 /// - `∂L/∂x_n = col2im(Wᵀ · dY_n)`,
 /// - `∂L/∂b[o] = Σ_{n, l} dY_n[o, l]`.
+///
+/// As in [`conv2d`], a chunk of images is handled by wide GEMMs over its images side by
+/// side: `dY: [O, images·L]` gives the chunk's `dw = dY·colsᵀ` and `dcols = Wᵀ·dY`. Each
+/// chunk returns its own `(dw, db)`; they are added in chunk order, so the result does not
+/// depend on which thread ran which chunk.
 ///
 /// # Shapes
 /// `x: [N, C, H, W]`, `w: [O, C, kh, kw]`, `dy: [N, O, oh, ow] → (dx, dw, db)` shaped like
@@ -155,6 +147,22 @@ pub fn conv2d_backward(
     dy: &Tensor,
     window: &Window2d,
 ) -> (Tensor, Tensor, Tensor) {
+    let (dx, dw, db) = conv2d_backward_parts(x, w, dy, window, true);
+    (dx.expect("dx was asked for"), dw, db)
+}
+
+/// [`conv2d_backward`], computing `∂L/∂x` only if `need_dx`: the first layer's input is the
+/// data, which needs no gradient, and skipping it saves the `Wᵀ·dY` GEMM and `col2im`.
+///
+/// # Shapes
+/// As [`conv2d_backward`]; `dx` is `None` when not asked for.
+pub fn conv2d_backward_parts(
+    x: &Tensor,
+    w: &Tensor,
+    dy: &Tensor,
+    window: &Window2d,
+    need_dx: bool,
+) -> (Option<Tensor>, Tensor, Tensor) {
     let (n, c, o, g) = conv_dims(x, w, window);
     assert_eq!(
         dy.shape(),
@@ -165,47 +173,56 @@ pub fn conv2d_backward(
         w.shape()
     );
     let (ck, l, hw) = (c * g.kh * g.kw, g.out_h * g.out_w, c * g.in_h * g.in_w);
+    let per_chunk = images_per_chunk(n, ck * l);
     let mut dx = vec![0.0; n * hw];
-    let per_chunk = n.div_ceil(CHUNKS).max(1);
-    // Each chunk of images returns its own (dw, db); they are added in chunk order below.
     let partials: Vec<(Vec<f32>, Vec<f32>)> = dx
         .par_chunks_mut((per_chunk * hw).max(1))
         .zip(x.data().par_chunks((per_chunk * hw).max(1)))
         .zip(dy.data().par_chunks((per_chunk * o * l).max(1)))
         .map(|((dx_chunk, x_chunk), dy_chunk)| {
-            let mut dw = vec![0.0; o * ck];
-            let mut db = vec![0.0; o];
-            let mut cols = vec![0.0; ck * l];
-            let mut dcols = vec![0.0; ck * l];
-            for ((dx_n, x_n), dy_n) in dx_chunk
-                .chunks_mut(hw.max(1))
-                .zip(x_chunk.chunks(hw.max(1)))
-                .zip(dy_chunk.chunks(o * l))
-            {
-                im2col(x_n, c, &g, &mut cols);
-                gemm(
-                    dy_n,
-                    Transpose::No,
-                    &cols,
-                    Transpose::Yes,
-                    &mut dw,
-                    (o, l, ck),
-                    1.0,
-                );
-                gemm(
-                    w.data(),
-                    Transpose::Yes,
-                    dy_n,
-                    Transpose::No,
-                    &mut dcols,
-                    (ck, o, l),
-                    0.0,
-                );
-                col2im(&dcols, c, &g, dx_n);
-                for (bias_grad, row) in db.iter_mut().zip(dy_n.chunks(l)) {
-                    *bias_grad += row.iter().sum::<f32>();
+            let images = dy_chunk.len() / (o * l);
+            let ld = images * l;
+            let mut cols = vec![0.0; ck * ld];
+            for (i, x_n) in x_chunk.chunks(hw).enumerate() {
+                im2col_strided(x_n, c, &g, &mut cols[i * l..], ld);
+            }
+            // dY of the chunk as [O, images·L]: dy_cols[oc, i·L + j] = dy[i, oc, j].
+            let mut dy_cols = Vec::with_capacity(o * ld);
+            for oc in 0..o {
+                for dy_n in dy_chunk.chunks(o * l) {
+                    dy_cols.extend_from_slice(&dy_n[oc * l..(oc + 1) * l]);
                 }
             }
+            // dw = dY·colsᵀ: colsᵀ is read in place with strides (1, ld); dcols = Wᵀ·dY
+            // reads W: [O, ck] in place as [ck, O] with strides (1, ck).
+            let mut dw = vec![0.0; o * ck];
+            blocked_gemm(
+                &dy_cols,
+                (ld, 1),
+                &cols,
+                (1, ld),
+                &mut dw,
+                (o, ld, ck),
+                0.0,
+                1,
+            );
+            if need_dx {
+                let mut dcols = cols;
+                blocked_gemm(
+                    w.data(),
+                    (1, ck),
+                    &dy_cols,
+                    (ld, 1),
+                    &mut dcols,
+                    (ck, o, ld),
+                    0.0,
+                    1,
+                );
+                for (i, dx_n) in dx_chunk.chunks_mut(hw).enumerate() {
+                    col2im_strided(&dcols[i * l..], c, &g, dx_n, ld);
+                }
+            }
+            let db = dy_cols.chunks(ld).map(|row| row.iter().sum()).collect();
             (dw, db)
         })
         .collect();
@@ -216,7 +233,7 @@ pub fn conv2d_backward(
         db.iter_mut().zip(pb).for_each(|(a, b)| *a += b);
     }
     (
-        Tensor::from_parts("conv2d_backward", dx, x.shape()),
+        need_dx.then(|| Tensor::from_parts("conv2d_backward", dx, x.shape())),
         Tensor::from_parts("conv2d_backward", dw, w.shape()),
         Tensor::from_parts("conv2d_backward", db, &[o]),
     )

@@ -1,16 +1,16 @@
 //! Matrix products: `C = A·B` for 2-D tensors and for batches of them.
 //!
 //! `C[i, j] = Σ_k A[i, k] · B[k, j]`. Two versions sit side by side: [`matmul_naive`], the
-//! triple loop to read first, and [`gemm`], which hands the same sum to the
-//! `matrixmultiply` crate's blocked, SIMD (AVX2/FMA where the CPU has it) and multi-threaded
-//! kernel. The tests check that they agree.
+//! triple loop to read first, and [`gemm()`], which hands the same sum to the `gemm` crate's
+//! blocked, SIMD (AVX2/FMA where the CPU has it) and multi-threaded kernel. The tests check
+//! that they agree.
 //!
 //! Each operand may be read transposed without copying it: backpropagation through
 //! `C = A·B` needs `A·Bᵀ`-style products (`dA = dC·Bᵀ`, `dB = Aᵀ·dC`).
 
 use crate::tensor::Tensor;
 
-/// Whether an operand of [`gemm`] is read as stored or transposed.
+/// Whether an operand of [`gemm()`] is read as stored or transposed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Transpose {
     /// Use the matrix as stored.
@@ -35,7 +35,14 @@ pub fn matmul_naive(a: &[f32], b: &[f32], m: usize, k: usize, n: usize) -> Vec<f
     c
 }
 
+/// Below this many multiply-adds (`m·k·n`) a product runs on one thread: handing work to a
+/// second core costs a few microseconds, more than such a product takes.
+pub const PARALLEL_MIN_FLOPS: usize = 1 << 18;
+
 /// `c ← op(a)·op(b) + beta·c` for row-major matrices, where `op` transposes or not.
+///
+/// Large products use both cores (see [`gemm_threads`]); the result does not depend on how
+/// many threads ran, because threads split the rows and columns of `c`, never the sum over `k`.
 ///
 /// # Shapes
 /// `op(a): [m, k]`, `op(b): [k, n]`, `c: [m, n]`. A transposed `a` is stored as `[k, m]`,
@@ -49,6 +56,32 @@ pub fn gemm(
     (m, k, n): (usize, usize, usize),
     beta: f32,
 ) {
+    let threads = if m * k * n >= PARALLEL_MIN_FLOPS {
+        rayon::current_num_threads()
+    } else {
+        1
+    };
+    gemm_threads(a, ta, b, tb, c, (m, k, n), beta, threads);
+}
+
+/// [`gemm()`] on at most `threads` threads of the rayon pool (1: the calling thread only).
+///
+/// The work is done by the `gemm` crate's blocked kernel: packing into cache-sized panels,
+/// an AVX2/FMA micro-kernel chosen at run time, and its own fast path for tiny products
+/// (a plain loop here measured no faster for lesson 1's `[1, 2]·[2, 2]`).
+///
+/// # Shapes
+/// As [`gemm()`].
+pub fn gemm_threads(
+    a: &[f32],
+    ta: Transpose,
+    b: &[f32],
+    tb: Transpose,
+    c: &mut [f32],
+    (m, k, n): (usize, usize, usize),
+    beta: f32,
+    threads: usize,
+) {
     assert!(
         a.len() == m * k && b.len() == k * n && c.len() == m * n,
         "gemm: buffers of {}, {} and {} values do not fit [{m}, {k}]·[{k}, {n}]",
@@ -58,36 +91,70 @@ pub fn gemm(
     );
     // Row and column strides of op(a) and op(b) inside their row-major storage.
     let (rsa, csa) = match ta {
-        Transpose::No => (k as isize, 1),
-        Transpose::Yes => (1, m as isize),
+        Transpose::No => (k, 1),
+        Transpose::Yes => (1, m),
     };
     let (rsb, csb) = match tb {
-        Transpose::No => (n as isize, 1),
-        Transpose::Yes => (1, k as isize),
+        Transpose::No => (n, 1),
+        Transpose::Yes => (1, k),
     };
+    blocked_gemm(a, (rsa, csa), b, (rsb, csb), c, (m, k, n), beta, threads);
+}
+
+/// The call into the `gemm` crate, with the row and column strides `(rs, cs)` of `op(a)` and
+/// `op(b)` given directly: the convolution reads a chunk of images' columns this way. The
+/// assert checks that the last index the strides reach lies inside each buffer.
+pub(crate) fn blocked_gemm(
+    a: &[f32],
+    (rsa, csa): (usize, usize),
+    b: &[f32],
+    (rsb, csb): (usize, usize),
+    c: &mut [f32],
+    (m, k, n): (usize, usize, usize),
+    beta: f32,
+    threads: usize,
+) {
+    assert!(
+        c.len() == m * n
+            && (m == 0 || k == 0 || (m - 1) * rsa + (k - 1) * csa < a.len())
+            && (n == 0 || k == 0 || (k - 1) * rsb + (n - 1) * csb < b.len()),
+        "gemm: strides out of bounds"
+    );
     if m == 0 || n == 0 {
         return;
     }
-    // SAFETY: the assert above proves that every index the kernel computes from
-    // (m, k, n) and these strides lies inside `a`, `b` and `c`; `c` is borrowed mutably
-    // and so cannot alias `a` or `b`.
+    let parallelism = if threads > 1 {
+        gemm::Parallelism::Rayon(threads)
+    } else {
+        gemm::Parallelism::None
+    };
+    // SAFETY: the assert above proves that the last index the kernel computes from
+    // (m, k, n) and these strides, and so every index, lies inside `a`, `b` and `c`; `c` is
+    // borrowed mutably and so cannot alias `a` or `b`.
     #[allow(unsafe_code)]
     unsafe {
-        matrixmultiply::sgemm(
+        // The crate's names: dst = alpha·dst + beta·lhs·rhs, with column stride before row
+        // stride; `read_dst = false` means dst is overwritten (our beta = 0).
+        gemm::gemm(
             m,
-            k,
             n,
-            1.0,
-            a.as_ptr(),
-            rsa,
-            csa,
-            b.as_ptr(),
-            rsb,
-            csb,
-            beta,
+            k,
             c.as_mut_ptr(),
-            n as isize,
             1,
+            n as isize,
+            beta != 0.0,
+            a.as_ptr(),
+            csa as isize,
+            rsa as isize,
+            b.as_ptr(),
+            csb as isize,
+            rsb as isize,
+            beta,
+            1.0,
+            false,
+            false,
+            false,
+            parallelism,
         );
     }
 }
@@ -273,6 +340,79 @@ mod tests {
         // beta = 0 overwrites c, even NaN.
         gemm(&a, Transpose::No, &b, Transpose::No, &mut c, (m, k, n), 0.0);
         assert_eq!(c, matmul_naive(&a, &b, m, k, n));
+    }
+
+    /// `op(x)` as an explicit row-major copy, for comparing with the triple loop.
+    fn op(x: &[f32], t: Transpose, rows: usize, cols: usize) -> Vec<f32> {
+        match t {
+            Transpose::No => x.to_vec(),
+            // Stored as [cols, rows]; element (i, j) of op(x) is x[j, i].
+            Transpose::Yes => (0..rows * cols)
+                .map(|ij| x[(ij % cols) * rows + ij / cols])
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn gemm_paths_agree_with_the_triple_loop_for_every_transpose() {
+        // Tiny and larger products, on one thread and on two, must each give
+        // op(A)·op(B) + beta·C; with values that are small multiples of 1/4 every
+        // sum is exact in f32, so the comparison is exact.
+        for (m, k, n) in [(1, 2, 3), (7, 5, 9), (130, 70, 90), (67, 300, 45)] {
+            let a: Vec<f32> = (0..m * k).map(|i| (i % 7) as f32 * 0.25).collect();
+            let b: Vec<f32> = (0..k * n).map(|j| (j % 5) as f32 - 2.0).collect();
+            for ta in [Transpose::No, Transpose::Yes] {
+                for tb in [Transpose::No, Transpose::Yes] {
+                    let (a_op, b_op) = (op(&a, ta, m, k), op(&b, tb, k, n));
+                    // C starts at 1 and beta = 2: expected = A·B + 2.
+                    let expected: Vec<f32> = matmul_naive(&a_op, &b_op, m, k, n)
+                        .iter()
+                        .map(|v| v + 2.0)
+                        .collect();
+                    for threads in [1, 2] {
+                        let mut c = vec![1.0; m * n];
+                        gemm_threads(&a, ta, &b, tb, &mut c, (m, k, n), 2.0, threads);
+                        assert_eq!(c, expected, "{m}×{k}×{n}, {ta:?}/{tb:?}, {threads} threads");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn gemm_gives_the_same_bits_on_one_thread_and_two() {
+        // Rounded sums depend on their order; threads split C, never k, so the order and
+        // therefore every bit is the same whatever the thread count.
+        let (m, k, n) = (300, 500, 200);
+        let a: Vec<f32> = (0..m * k)
+            .map(|i| ((i * 37) % 101) as f32 / 101.0 - 0.5)
+            .collect();
+        let b: Vec<f32> = (0..k * n)
+            .map(|j| ((j * 53) % 97) as f32 / 97.0 - 0.5)
+            .collect();
+        let run = |threads| {
+            let mut c = vec![0.0; m * n];
+            gemm_threads(
+                &a,
+                Transpose::No,
+                &b,
+                Transpose::No,
+                &mut c,
+                (m, k, n),
+                0.0,
+                threads,
+            );
+            c
+        };
+        assert_eq!(run(1), run(2));
+        let close = run(1)
+            .iter()
+            .zip(matmul_naive(&a, &b, m, k, n))
+            .all(|(x, y)| (x - y).abs() <= 1e-3);
+        assert!(
+            close,
+            "blocked GEMM differs from the triple loop beyond rounding"
+        );
     }
 
     #[test]

@@ -7,7 +7,9 @@
 use rayon::prelude::*;
 
 use crate::tensor::Tensor;
-use crate::window::{Padding, Window2d};
+use std::ops::Range;
+
+use crate::window::{Geometry, Padding, Window2d};
 
 /// The result of [`max_pool2d`]: the pooled values and, for each, the flat index into the
 /// input's data of the element that was largest (the first one on ties).
@@ -25,6 +27,21 @@ pub struct MaxPool {
 /// `[N, C, H, W] → [N, C, oh, ow]`. As in PyTorch, explicit padding may be at most half
 /// the kernel, so that every window holds at least one element of the image.
 pub fn max_pool2d(x: &Tensor, window: &Window2d) -> MaxPool {
+    pool_with(x, window, pool_plane)
+}
+
+/// [`max_pool2d`] with [`pool_plane_naive`], the definition, to test the fast path against.
+pub fn max_pool2d_naive(x: &Tensor, window: &Window2d) -> MaxPool {
+    pool_with(x, window, pool_plane_naive)
+}
+
+/// Checks the shapes, then runs `kernel` on every `[H, W]` plane in parallel. The kernel
+/// writes one plane's maxima into `y_p` and their indices within the plane into `arg_p`.
+fn pool_with(
+    x: &Tensor,
+    window: &Window2d,
+    kernel: fn(&[f32], &Geometry, &mut [f32], &mut [usize]),
+) -> MaxPool {
     let s = x.shape();
     assert_eq!(s.len(), 4, "max_pool2d: expected [N, C, H, W], got {s:?}");
     if let Padding::Explicit(ph, pw) = window.padding {
@@ -43,32 +60,73 @@ pub fn max_pool2d(x: &Tensor, window: &Window2d) -> MaxPool {
         .zip(argmax.par_chunks_mut(l.max(1)))
         .enumerate()
         .for_each(|(p, (y_p, arg_p))| {
-            let plane = &x.data()[p * hw..(p + 1) * hw];
-            for oy in 0..g.out_h {
-                for ox in 0..g.out_w {
-                    let mut best = (usize::MAX, f32::NEG_INFINITY);
-                    for ki in 0..g.kh {
-                        let Some(iy) = g.input_row(oy, ki) else {
-                            continue;
-                        };
-                        for kj in 0..g.kw {
-                            let Some(ix) = g.input_col(ox, kj) else {
-                                continue;
-                            };
-                            let v = plane[iy * g.in_w + ix];
-                            if v > best.1 || best.0 == usize::MAX {
-                                best = (iy * g.in_w + ix, v);
-                            }
-                        }
-                    }
-                    y_p[oy * g.out_w + ox] = best.1;
-                    arg_p[oy * g.out_w + ox] = p * hw + best.0;
-                }
-            }
+            kernel(&x.data()[p * hw..(p + 1) * hw], &g, y_p, arg_p);
+            // Indices within the plane become indices into the whole input.
+            arg_p.iter_mut().for_each(|i| *i += p * hw);
         });
     MaxPool {
         y: Tensor::from_parts("max_pool2d", y, &[s[0], s[1], g.out_h, g.out_w]),
         argmax,
+    }
+}
+
+/// One plane by the definition: every window position, asking the geometry whether it lies
+/// in the image. The first of equal maxima wins.
+pub fn pool_plane_naive(plane: &[f32], g: &Geometry, y_p: &mut [f32], arg_p: &mut [usize]) {
+    for oy in 0..g.out_h {
+        for ox in 0..g.out_w {
+            let mut best = (usize::MAX, f32::NEG_INFINITY);
+            for ki in 0..g.kh {
+                let Some(iy) = g.input_row(oy, ki) else {
+                    continue;
+                };
+                for kj in 0..g.kw {
+                    let Some(ix) = g.input_col(ox, kj) else {
+                        continue;
+                    };
+                    let v = plane[iy * g.in_w + ix];
+                    if v > best.1 || best.0 == usize::MAX {
+                        best = (iy * g.in_w + ix, v);
+                    }
+                }
+            }
+            y_p[oy * g.out_w + ox] = best.1;
+            arg_p[oy * g.out_w + ox] = best.0;
+        }
+    }
+}
+
+/// The input indices `o·s − pad + k` for `k < kernel` that lie inside `0..input`.
+fn window_span(o: usize, s: usize, kernel: usize, pad: usize, input: usize) -> Range<usize> {
+    let start = (o * s).saturating_sub(pad);
+    let end = (o * s + kernel).saturating_sub(pad).min(input);
+    start..end.max(start)
+}
+
+/// One plane, fast: each window's rows and columns inside the image are worked out once, so
+/// the inner loop is a plain scan of a row slice with no test for padding, and the running
+/// maximum is kept with selects rather than branches (random activations make a branch
+/// mispredict about every other element). Same scan order and tie rule as
+/// [`pool_plane_naive`]: the window's first element, then only strictly larger ones.
+pub fn pool_plane(plane: &[f32], g: &Geometry, y_p: &mut [f32], arg_p: &mut [usize]) {
+    for oy in 0..g.out_h {
+        let rows = window_span(oy, g.sh, g.kh, g.pad_top, g.in_h);
+        for ox in 0..g.out_w {
+            let cols = window_span(ox, g.sw, g.kw, g.pad_left, g.in_w);
+            // Every window holds an element of the image (checked in `pool_with`).
+            let first = rows.start * g.in_w + cols.start;
+            let (mut best_i, mut best_v) = (first, plane[first]);
+            for iy in rows.clone() {
+                let row = &plane[iy * g.in_w..(iy + 1) * g.in_w];
+                for ix in cols.clone() {
+                    let better = row[ix] > best_v;
+                    best_v = if better { row[ix] } else { best_v };
+                    best_i = if better { iy * g.in_w + ix } else { best_i };
+                }
+            }
+            y_p[oy * g.out_w + ox] = best_v;
+            arg_p[oy * g.out_w + ox] = best_i;
+        }
     }
 }
 
@@ -98,6 +156,30 @@ mod tests {
 
     fn t(v: &[f32], shape: &[usize]) -> Tensor {
         Tensor::from_vec(v.to_vec(), shape).unwrap()
+    }
+
+    #[test]
+    fn fast_and_naive_pooling_agree() {
+        // Values with many ties (i·7 mod 5) so the first-maximum rule is exercised, over
+        // explicit and "same" padding, overlapping and strided windows.
+        let x = Tensor::arange(0.0, 2.0 * 3.0 * 7.0 * 6.0, 1.0)
+            .map(|v| (v * 7.0) % 5.0 - 2.0)
+            .reshape(&[2, 3, 7, 6]);
+        let mut windows = vec![
+            Window2d::same(2, 2),
+            Window2d::same(3, 1),
+            Window2d::same(3, 2),
+        ];
+        for (k, s, p) in [(2, 2, 0), (3, 1, 1), (3, 2, 1), (2, 1, 1), (4, 3, 2)] {
+            windows.push(Window2d::square(k, s, p));
+        }
+        for window in windows {
+            assert_eq!(
+                max_pool2d(&x, &window),
+                max_pool2d_naive(&x, &window),
+                "{window:?}"
+            );
+        }
     }
 
     #[test]

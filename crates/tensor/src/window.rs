@@ -137,11 +137,59 @@ impl Geometry {
             .checked_sub(self.pad_left)
             .filter(|&x| x < self.in_w)
     }
+
+    /// The output rows `oy` whose window row `ki` lies inside the image: exactly those for
+    /// which [`Geometry::input_row`] is `Some`. Fast kernels loop over this range instead of
+    /// testing every position.
+    pub fn valid_rows(&self, ki: usize) -> std::ops::Range<usize> {
+        valid_range(ki, self.sh, self.pad_top, self.in_h, self.out_h)
+    }
+
+    /// The output columns `ox` whose window column `kj` lies inside the image (see
+    /// [`Geometry::valid_rows`]).
+    pub fn valid_cols(&self, kj: usize) -> std::ops::Range<usize> {
+        valid_range(kj, self.sw, self.pad_left, self.in_w, self.out_w)
+    }
+}
+
+/// The outputs `o < out` with `0 ≤ o·s + k − pad < input`: from `⌈(pad − k)/s⌉` up to and
+/// including `⌊(input − 1 + pad − k)/s⌋`, empty when the window offset misses the image.
+fn valid_range(k: usize, s: usize, pad: usize, input: usize, out: usize) -> std::ops::Range<usize> {
+    let hi = if input + pad > k {
+        ((input - 1 + pad - k) / s + 1).min(out)
+    } else {
+        0
+    };
+    let lo = pad.saturating_sub(k).div_ceil(s).min(hi);
+    lo..hi
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn valid_ranges_are_where_the_input_index_exists() {
+        // For every geometry and offset, o is in the range exactly when input_row/col is Some.
+        for (input, k, s, p) in [
+            (5, 3, 1, 1),
+            (7, 2, 2, 0),
+            (4, 5, 1, 2),
+            (6, 3, 2, 2),
+            (1, 3, 1, 1),
+        ] {
+            let g = Window2d::square(k, s, p).geometry("t", input, input);
+            for ki in 0..k {
+                let (rows, cols) = (g.valid_rows(ki), g.valid_cols(ki));
+                for o in 0..g.out_h {
+                    assert_eq!(rows.contains(&o), g.input_row(o, ki).is_some());
+                    assert_eq!(cols.contains(&o), g.input_col(o, ki).is_some());
+                }
+            }
+        }
+        let g = Window2d::same(2, 2).geometry("t", 7, 7);
+        assert_eq!(g.valid_rows(1), 0..3);
+    }
 
     #[test]
     fn explicit_padding_follows_pytorch() {

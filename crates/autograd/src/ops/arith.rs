@@ -9,10 +9,18 @@ use tensor::Tensor;
 use crate::var::Var;
 
 /// Sums `g` back to the shape of `input` (undoing a broadcast) if `input` needs a gradient.
-fn unbroadcast(g: Tensor, input: &Var) -> Option<Tensor> {
-    input
-        .requires_grad()
-        .then(|| g.sum_to(input.value().shape()))
+fn unbroadcast(g: &Tensor, input: &Var) -> Option<Tensor> {
+    if !input.requires_grad() {
+        return None;
+    }
+    let shape = input.value().shape().to_vec();
+    // Not broadcast: the gradient passes through unchanged (one copy, as the rule must
+    // return its own tensor); broadcast: summed straight from `g`, with no copy first.
+    Some(if g.shape() == shape {
+        g.clone()
+    } else {
+        g.sum_to(&shape)
+    })
 }
 
 impl Var {
@@ -20,7 +28,7 @@ impl Var {
     pub fn add(&self, b: &Var) -> Var {
         let y = self.value().add(&b.value());
         Var::from_op("add", y, &[self, b], |g, _y, x| {
-            vec![unbroadcast(g.clone(), &x[0]), unbroadcast(g.clone(), &x[1])]
+            vec![unbroadcast(g, &x[0]), unbroadcast(g, &x[1])]
         })
     }
 
@@ -28,7 +36,7 @@ impl Var {
     pub fn sub(&self, b: &Var) -> Var {
         let y = self.value().sub(&b.value());
         Var::from_op("sub", y, &[self, b], |g, _y, x| {
-            vec![unbroadcast(g.clone(), &x[0]), unbroadcast(g.neg(), &x[1])]
+            vec![unbroadcast(g, &x[0]), unbroadcast(&g.neg(), &x[1])]
         })
     }
 

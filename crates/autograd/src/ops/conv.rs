@@ -7,7 +7,7 @@
 //! - `∂L/∂b[o] = Σ_{n, oy, ox} dY[n, o, oy, ox]`.
 
 use tensor::Window2d;
-use tensor::conv::{conv2d, conv2d_backward};
+use tensor::conv::{conv2d, conv2d_backward_parts};
 
 use crate::var::Var;
 
@@ -19,8 +19,11 @@ impl Var {
     pub fn conv2d(&self, w: &Var, b: &Var, window: Window2d) -> Var {
         let y = conv2d(&self.value(), &w.value(), Some(&b.value()), &window);
         Var::from_op("conv2d", y, &[self, w, b], move |g, _y, inputs| {
-            let (dx, dw, db) = conv2d_backward(&inputs[0].value(), &inputs[1].value(), g, &window);
-            vec![Some(dx), Some(dw), Some(db)]
+            // The input of the first layer is data: no gradient wanted, none computed.
+            let need_dx = inputs[0].requires_grad();
+            let (x, w) = (inputs[0].value(), inputs[1].value());
+            let (dx, dw, db) = conv2d_backward_parts(&x, &w, g, &window, need_dx);
+            vec![dx, Some(dw), Some(db)]
         })
     }
 }
