@@ -176,8 +176,9 @@ static LESSONS: [Lesson; 7] = [
             Bar::at_least("inverted_test_accuracy", 0.985),
             Bar::at_least("test_accuracy_after_augmentation", 0.990),
         ],
-        // The quick schedule (2 epochs, then 1 augmented) reached, with seed 42: test 98.64%,
-        // inverted test 98.74% and test 98.94% after augmentation. Its bars sit below those.
+        // The quick schedule (2 epochs, then 1 augmented) reached, with seed 42: test 98.93%,
+        // inverted test 98.46% and test 99.13% after augmentation (98.64%, 98.74% and 98.94%
+        // on the kernels before the performance work). Its bars sit below those.
         quick_bars: Some(&[
             Bar::at_least("test_accuracy", 0.980),
             Bar::at_least("inverted_test_accuracy", 0.975),
