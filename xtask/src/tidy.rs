@@ -8,6 +8,8 @@
 //! 3. Every lesson in `crates/models/src/registry.rs` has `docs/lessons/<slug>.md`, and every
 //!    `docs/lessons/NN-*.md` belongs to a lesson of the registry.
 //! 4. `README.md` has a lesson-table row `| N | …` for every lesson of the registry.
+//! 5. No file under `crates/` or `xtask/` reaches for the folder CI lays beside the
+//!    checkout: the repository holds every file its tests read.
 //!
 //! Only `std`: the xtask stays dependency-light.
 
@@ -455,4 +457,56 @@ fn the_readme_table_has_a_row_for_every_lesson() {
         "README.md's lesson table lacks a row for each of these lessons of registry.rs:\n  {}",
         missing.join("\n  ")
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// 5. The repository holds what its tests read
+// ---------------------------------------------------------------------------------------
+
+/// The lines of `text` that reach outside the checkout for a folder beside it: a relative
+/// path that climbs out of the workspace into `shared` (as the old tests' golden path did)
+/// or names the shared golden folder. The needles are built at run time so this file does not match.
+fn names_shared_folder(text: &str) -> Vec<usize> {
+    let shared = ["..", "shared"].join("/");
+    let golden = ["shared", "golden"].join("/");
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains(&shared) || l.contains(&golden))
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+/// No source or manifest under `crates/` or `xtask/` names the folder that CI lays beside
+/// the checkout: a fresh clone with nothing beside it must pass its tests, so every file a
+/// test reads lives in the repository (PyTorch's reference values in `golden/`). MNIST is
+/// found through `GRADSCHOOL_DATA` or the user's cache, never through a path.
+#[test]
+fn no_source_names_the_folder_beside_the_checkout() {
+    let root = root();
+    let mut files = Vec::new();
+    for ext in [".rs", ".toml"] {
+        files_with_ext(&root.join("crates"), ext, &mut files);
+        files_with_ext(&root.join("xtask"), ext, &mut files);
+    }
+    let hits: Vec<String> = files
+        .iter()
+        .flat_map(|f| {
+            names_shared_folder(&read(f))
+                .into_iter()
+                .map(move |line| format!("{}:{line}", shown(f)))
+        })
+        .collect();
+    assert!(
+        hits.is_empty(),
+        "these lines name the shared folder beside the checkout; read the repository's own \
+         golden/ (or GRADSCHOOL_DATA for MNIST) instead:\n  {}",
+        hits.join("\n  ")
+    );
+}
+
+#[test]
+fn the_shared_folder_check_catches_a_path() {
+    let text = ["let dir = \"", "..", "/..", "/shared/data\";"].concat();
+    assert_eq!(names_shared_folder(&format!("ok\n{text}")), [2]);
+    assert!(names_shared_folder("let dir = root.join(\"golden\");").is_empty());
 }

@@ -1,6 +1,6 @@
 //! The activations compute what PyTorch computes: forward values and gradients compared
-//! with `shared/golden/activations.safetensors` (PyTorch 2.15, CPU, f32; see that folder's
-//! README).
+//! with `golden/activations.safetensors` at the workspace root (PyTorch, CPU, f32; see that
+//! folder's README for the script that makes it).
 //!
 //! Each case holds an input `x`, PyTorch's output `y`, a seed `g` and PyTorch's
 //! `grad_x = ∂(Σ y ⊙ g)/∂x`. We run the same op on `x`, call `backward_with(g)` (which
@@ -15,9 +15,9 @@ use tensor::Tensor;
 /// How far from PyTorch a value may be: `|ours − torch| ≤ TOL·(1 + |torch|)`.
 const TOL: f32 = 1e-5;
 
-/// `shared/golden/`, beside the repository checkout.
+/// `golden/` at the workspace root.
 fn golden_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/golden")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../golden")
 }
 
 /// The bytes of one golden file, or a panic that says where it was expected.
@@ -25,8 +25,8 @@ fn golden_file(name: &str) -> (PathBuf, Vec<u8>) {
     let path = golden_dir().join(name);
     let bytes = std::fs::read(&path).unwrap_or_else(|e| {
         panic!(
-            "PyTorch reference file {} is missing ({e}); it belongs in shared/golden/ \
-             beside the repository (see shared/golden/README.md)",
+            "PyTorch reference file {} is missing ({e}); regenerate it with \
+             golden/generate.py (see golden/README.md)",
             path.display()
         )
     });

@@ -1,8 +1,6 @@
-//! The real MNIST files from the data directory (`GRADSCHOOL_DATA`), plus the loader's
-//! behaviour on small stand-in files (Fashion-MNIST layout, wrong shapes, missing files).
-//!
-//! These tests fail, loudly, when `GRADSCHOOL_DATA` is not set: a test that silently
-//! passes without its data proves nothing.
+//! The real MNIST files from the data root (`GRADSCHOOL_DATA`, else the per-user cache,
+//! downloading what is missing), plus the loader's behaviour on small stand-in files
+//! (Fashion-MNIST layout, wrong shapes, missing files).
 
 use std::path::{Path, PathBuf};
 
@@ -10,14 +8,20 @@ use data::DataError;
 use data::idx::{self, IdxArray};
 use data::mnist::{self, Dataset, Mnist, Split};
 
+/// The data root as a user's run finds it (`GRADSCHOOL_DATA`, else the per-user cache),
+/// with any missing MNIST file downloaded first and checked against its SHA-256, as on a
+/// learner's first run. Fails, loudly, when the files are neither there nor downloadable:
+/// a test that silently passes without its data proves nothing.
 fn data_dir() -> PathBuf {
-    match std::env::var_os(data::DATA_ENV) {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => panic!(
-            "GRADSCHOOL_DATA is not set: point it at the directory holding mnist/ \
-             (for example GRADSCHOOL_DATA=/work/shared/data) to run the real-MNIST tests"
-        ),
-    }
+    let root = data::data_root(None);
+    mnist::download_mnist(&root.join("mnist"), data::download::MNIST_MIRRORS).unwrap_or_else(|e| {
+        panic!(
+            "MNIST is not in {} and could not be downloaded ({e}): set GRADSCHOOL_DATA to \
+                 a folder holding mnist/, or run `cargo xtask data` once with a network",
+            root.display()
+        )
+    });
+    root
 }
 
 fn pixel_sum(image: &[u8]) -> u64 {

@@ -60,11 +60,14 @@ pub fn check_finite(loss: f32, epoch: usize, step: usize) -> Result<(), LessonEr
     }
 }
 
-/// What a lesson's `run` produces: named metrics and the files it wrote.
+/// What a lesson's `run` produces: named metrics, per-epoch curves and the files it wrote.
 #[derive(Clone, Debug, Default)]
 pub struct Outcome {
     /// `(name, value)` in the order they should be printed.
     pub metrics: Vec<(String, f64)>,
+    /// `(name, one value per epoch)`: the traces the lesson trained along, such as its
+    /// training loss. The reproducibility tests compare them bit for bit.
+    pub curves: Vec<(String, Vec<f64>)>,
     /// Every picture and model file written.
     pub files: Vec<PathBuf>,
 }
@@ -73,6 +76,20 @@ impl Outcome {
     /// Records a metric.
     pub fn metric(&mut self, name: &str, value: f64) {
         self.metrics.push((name.to_string(), value));
+    }
+
+    /// Records a per-epoch curve from the `(epoch, value)` points of a chart series.
+    pub fn curve(&mut self, name: &str, points: &[(f64, f64)]) {
+        self.curves
+            .push((name.to_string(), points.iter().map(|p| p.1).collect()));
+    }
+
+    /// The curve `name`, if recorded.
+    pub fn get_curve(&self, name: &str) -> Option<&[f64]> {
+        self.curves
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_slice())
     }
 
     /// The value of metric `name`, if recorded.

@@ -1,9 +1,9 @@
 //! PyTorch parity: `conv2d`, its backward pass and `max_pool2d` against values computed by
-//! PyTorch (see `shared/golden/README.md`).
+//! PyTorch (see `golden/README.md` at the workspace root).
 //!
 //! Each case stores the inputs and parameters, PyTorch's output `y`, and the gradients of
 //! `L = Σ y · g` for a stored `g`; so `∂L/∂y = g` is the `dy` handed to our backward pass.
-//! The files live in `shared/golden` beside the workspace: `../shared` from the clone's root.
+//! The files live in the repository's `golden/` folder, with the script that makes them.
 
 use std::path::PathBuf;
 
@@ -18,9 +18,9 @@ use tensor::{Tensor, Window2d};
 /// README expects of single ops in f32.
 const RTOL: f32 = 1e-5;
 
-/// The folder of golden files: `$CARGO_MANIFEST_DIR/../../../shared/golden`.
+/// The folder of golden files: `golden/` at the workspace root.
 fn golden_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/golden")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../golden")
 }
 
 /// The bytes of one golden file; panics with where it was looked for if it is missing.
@@ -28,8 +28,8 @@ fn read_golden(file: &str) -> Vec<u8> {
     let path = golden_dir().join(file);
     std::fs::read(&path).unwrap_or_else(|e| {
         panic!(
-            "cannot read PyTorch golden file {} ({e}); the golden values are expected in \
-             shared/golden beside the workspace (../shared from the repository root)",
+            "cannot read PyTorch golden file {} ({e}); regenerate it with golden/generate.py \
+             (see golden/README.md)",
             path.display()
         )
     })

@@ -229,6 +229,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     let (acc, inv) = test.accuracies(&model);
     out.metric("inverted_test_accuracy", inv);
     out.metric("test_accuracy_after_augmentation", acc);
+    out.curve("train_loss", &curves.loss);
     out.metric(
         "combined_test_accuracy_after_augmentation",
         (acc + inv) / 2.0,

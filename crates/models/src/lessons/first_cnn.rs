@@ -110,6 +110,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     let predicted = predict(&model, &x_test, 500).argmax_rows();
     let mut out = Outcome::default();
     out.metric("test_accuracy", accuracy(&predicted, &truth_test));
+    out.curve("train_loss", &loss_curve);
     out.metric(
         "final_train_loss",
         loss_curve.last().map_or(f64::NAN, |p| p.1),

@@ -146,6 +146,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     let run = train(&x_train, &y_train, &x_test, &y_test, ctx.seed, epochs, true)?;
     let mut out = Outcome::default();
     out.metric("test_accuracy", run.test_accuracy);
+    out.curve("train_loss", &run.curves[0].points);
 
     // One test flower of each species: the predicted species, its probability, right or not.
     let probs = predict(&run.model, &x_test, 256);

@@ -35,6 +35,13 @@ pub const RECIPE: Recipe = Recipe {
     epochs: 500,
 };
 
+/// The network as training starts from `seed`: Glorot-uniform weights and zero biases,
+/// drawn from a generator seeded with `seed`. The PyTorch trajectory script starts from the
+/// same numbers (`cargo run -p models --example export_lesson3_init` writes them).
+pub fn initial_model(seed: u64) -> layers::Sequential {
+    mnist_1v7_net(&mut StdRng::seed_from_u64(seed))
+}
+
 /// Runs the lesson.
 pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     // Keep the 1s and 7s; a 1 is the positive class (target 1), a 7 the negative (0).
@@ -59,8 +66,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         .map_err(|e| LessonError::Output(e.to_string()))?;
     out.files.push(grid_path);
 
-    let mut rng = StdRng::seed_from_u64(ctx.seed);
-    let model = mnist_1v7_net(&mut rng);
+    let model = initial_model(ctx.seed);
     println!("{}", summary(&model, &[784]));
     let mut opt = Sgd::new(
         model.parameters(),
@@ -99,6 +105,8 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     out.metric("train_accuracy", accuracy(&train_pred, &truth_train));
     out.metric("test_accuracy", accuracy(&test_pred, &truth_test));
     out.metric("train_loss", loss_curve.last().map_or(f64::NAN, |p| p.1));
+    out.curve("train_loss", &loss_curve);
+    out.curve("train_accuracy", &acc_curve);
 
     let names = vec!["7".to_string(), "1".to_string()];
     let counts = confusion(&test_pred, &truth_test, 2);

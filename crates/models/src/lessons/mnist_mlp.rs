@@ -96,6 +96,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     let predicted = predict(&model, &x_test, 1000).argmax_rows();
     let mut out = Outcome::default();
     out.metric("test_accuracy", accuracy(&predicted, &truth_test));
+    out.curve("train_loss", &loss_curve);
 
     let names: Vec<String> = (0..10).map(|d| d.to_string()).collect();
     let counts = confusion(&predicted, &truth_test, 10);

@@ -150,6 +150,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         )?;
         let final_acc = run.accuracy.last().map_or(0.0, |p| p.1);
         out.metric(&format!("accuracy_h{h}"), final_acc);
+        out.curve(&format!("train_loss_h{h}"), &run.loss);
         let model = &run.model;
         let p = |a: f64, b: f64| {
             let xy = Tensor::from_vec(vec![a as f32, b as f32], &[1, 2]).expect("two numbers");
