@@ -3,9 +3,14 @@
 //!
 //! Each function renders into memory and then writes the file through [`write_png`], which
 //! renames a finished temporary file into place: an interrupted run never leaves half a PNG.
+//! `tests/plot_snapshots.rs` draws every kind of picture and compares it with a checked-in
+//! reference image.
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 
@@ -30,6 +35,26 @@ impl std::error::Error for PlotError {}
 /// harmless.
 fn ensure_font() {
     let _ = register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular());
+}
+
+/// The size of tick labels, legends and the confusion matrix's counts, in pixels.
+const LABEL_PX: u32 = 16;
+
+/// DejaVu Sans at `px` pixels; `px` must be even.
+///
+/// Why even: plotters 0.3's ab_glyph backend (`src/style/font/ab_glyph.rs`) puts a glyph's
+/// top row `(px / 2 + top) as i32` rows below the text's anchor, where `top` is the whole
+/// number of pixels the glyph's ink rises above the baseline (negative: up). `as i32` rounds
+/// toward zero, so with an odd `px` a tall glyph (sum negative) moves half a pixel down
+/// and a short one like `.` or `-` (sum positive) half a pixel up: the point of "0.1"
+/// floats a pixel above the digits' baseline, "0·1". With an even `px` the sum is whole,
+/// nothing is rounded, and every glyph sits on the baseline.
+fn font(px: u32) -> FontDesc<'static> {
+    assert!(
+        px.is_multiple_of(2),
+        "plot: font size {px} is odd, so glyphs would leave the baseline (see `font`)"
+    );
+    ("sans-serif", px).into_font()
 }
 
 /// Writes an RGB buffer of `width × height` pixels as a PNG at `path`, atomically.
@@ -138,7 +163,7 @@ pub struct Labels {
 }
 
 /// `(min, max)` of some numbers, widened a little so lines do not sit on the frame.
-fn padded_range(values: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
+fn padded_range(values: impl Iterator<Item = f64>) -> Range<f64> {
     let (lo, hi) = values
         .filter(|v| v.is_finite())
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
@@ -151,17 +176,70 @@ fn padded_range(values: impl Iterator<Item = f64>) -> std::ops::Range<f64> {
     (lo - pad)..(hi + pad)
 }
 
-/// A tick label without trailing zeros: `50`, `0.25`, `1e-4`.
-fn tick(v: f64) -> String {
-    if v != 0.0 && v.abs() < 1e-3 {
-        return format!("{v:.0e}");
-    }
-    let text = format!("{v:.4}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" {
-        "0".to_string()
-    } else {
+/// A tick label on an axis `span` long, without trailing zeros: `50`, `0.25`, `2.5e-4`.
+///
+/// Plotters finds ticks by adding steps, so the tick meant to be 0 can arrive as `-2e-16`;
+/// anything within a millionth of the span of 0 is 0 (never `-0`).
+fn tick(v: f64, span: f64) -> String {
+    let trim = |text: &str| {
+        let text = text.trim_end_matches('0').trim_end_matches('.');
         text.to_string()
+    };
+    if v.abs() <= span.abs() * 1e-6 {
+        return "0".to_string();
+    }
+    if v.abs() < 1e-3 {
+        let text = format!("{v:.2e}");
+        let (mantissa, exponent) = text.split_once('e').expect("{:e} writes an exponent");
+        return format!("{}e{exponent}", trim(mantissa));
+    }
+    trim(&format!("{v:.4}"))
+}
+
+/// Where an x-axis ticks, at most `max` times: where plotters would put ticks, unless the
+/// axis is `whole` (every x is a whole number, as epochs are). Then the ticks are whole
+/// too, one step of 1, 2, 5, 10, 20, 50, … apart, so a 2-epoch run ticks at 1 and 2 only.
+fn x_ticks(range: Range<f64>, whole: bool, max: usize) -> Vec<f64> {
+    if !whole {
+        return RangedCoordf64::from(range).key_points(max);
+    }
+    let (first, last) = (range.start.ceil(), range.end.floor());
+    let mut step = 1.0;
+    for factor in [2.0, 2.5, 2.0].into_iter().cycle() {
+        if ((last - first) / step).floor() + 1.0 <= max.max(1) as f64 {
+            break;
+        }
+        step *= factor;
+    }
+    let start = (first / step).ceil() * step;
+    (0..)
+        .map(|i| start + i as f64 * step)
+        .take_while(|&t| t <= last)
+        .collect()
+}
+
+/// A line chart's x-axis: a plain `f64` axis that ticks where [`x_ticks`] says, both the
+/// labelled ticks and the light grid lines between them.
+struct XAxis {
+    range: Range<f64>,
+    whole: bool,
+}
+
+impl Ranged for XAxis {
+    // Labels come from `tick`; the default (Debug) formatting is never shown.
+    type FormatOption = DefaultFormatting;
+    type ValueType = f64;
+
+    fn map(&self, x: &f64, pixels: (i32, i32)) -> i32 {
+        RangedCoordf64::from(self.range.clone()).map(x, pixels)
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, hint: Hint) -> Vec<f64> {
+        x_ticks(self.range.clone(), self.whole, hint.max_num_points())
+    }
+
+    fn range(&self) -> Range<f64> {
+        self.range.clone()
     }
 }
 
@@ -193,28 +271,35 @@ pub fn line_chart(path: &Path, labels: &Labels, series: &[Series]) -> Result<Pat
             .flat_map(|s| s.points.iter().map(|p| p.1)),
     );
     let has_right = series.iter().any(|s| s.right_axis);
+    let span = |r: &Range<f64>| r.end - r.start;
+    let (x_span, left_span, right_span) = (span(&x_range), span(&left), span(&right));
+    let x_axis = XAxis {
+        range: x_range.clone(),
+        whole: all().all(|p| p.0.fract() == 0.0),
+    };
     render(path, (900, 560), |root| {
         let mut chart = ChartBuilder::on(root)
-            .caption(&labels.title, ("sans-serif", 24))
+            .caption(&labels.title, font(24))
             .margin(12)
             .x_label_area_size(45)
             .y_label_area_size(65)
             .right_y_label_area_size(if has_right { 65 } else { 0 })
-            .build_cartesian_2d(x_range.clone(), left)?
+            .build_cartesian_2d(x_axis, left)?
             .set_secondary_coord(x_range, right);
         chart
             .configure_mesh()
             .x_desc(&labels.x)
             .y_desc(&labels.y)
-            .x_label_formatter(&|v| tick(*v))
-            .y_label_formatter(&|v| tick(*v))
-            .label_style(("sans-serif", 15))
+            .x_label_formatter(&|v| tick(*v, x_span))
+            .y_label_formatter(&|v| tick(*v, left_span))
+            .label_style(font(LABEL_PX))
             .draw()?;
         if has_right {
             chart
                 .configure_secondary_axes()
                 .y_desc(&labels.y_right)
-                .label_style(("sans-serif", 15))
+                .y_label_formatter(&|v| tick(*v, right_span))
+                .label_style(font(LABEL_PX))
                 .draw()?;
         }
         for (i, s) in series.iter().enumerate() {
@@ -241,7 +326,7 @@ pub fn line_chart(path: &Path, labels: &Labels, series: &[Series]) -> Result<Pat
         }
         chart
             .configure_series_labels()
-            .label_font(("sans-serif", 15))
+            .label_font(font(LABEL_PX))
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK)
             .position(SeriesLabelPosition::MiddleRight)
@@ -262,16 +347,19 @@ pub fn decision_regions(
     const CELLS: usize = 100;
     render(path, (620, 600), |root| {
         let mut chart = ChartBuilder::on(root)
-            .caption(title, ("sans-serif", 22))
+            .caption(title, font(22))
             .margin(12)
-            .x_label_area_size(40)
-            .y_label_area_size(50)
+            .x_label_area_size(45)
+            .y_label_area_size(55)
             .build_cartesian_2d(lo..hi, lo..hi)?;
         chart
             .configure_mesh()
             .disable_mesh()
             .x_desc("x₁")
             .y_desc("x₂")
+            .x_label_formatter(&|v| tick(*v, hi - lo))
+            .y_label_formatter(&|v| tick(*v, hi - lo))
+            .label_style(font(LABEL_PX))
             .draw()?;
         let step = (hi - lo) / CELLS as f64;
         let cells = (0..CELLS).flat_map(|i| (0..CELLS).map(move |j| (i, j)));
@@ -304,15 +392,24 @@ pub fn confusion_matrix(
     use plotters::style::text_anchor::{HPos, Pos, VPos};
     let k = counts.len();
     let size = 160 + 56 * k as u32;
-    render(path, (size, size + 30), |root| {
+    // The class names stand left of the rows, so long ones ("versicolor") widen that
+    // margin and the picture rather than run into the "true" beside them.
+    ensure_font();
+    let widest = class_names
+        .iter()
+        .map(|n| font(LABEL_PX).box_size(n).map_or(0, |(w, _)| w))
+        .max()
+        .unwrap_or(0);
+    let names_area = 70.max(widest + 45);
+    render(path, (size + names_area - 70, size + 30), |root| {
         // Segmented axes put each class name under the middle of its cell; plotters counts
         // an integer range's end as a key point, so `0..k − 1` gives k cells.
         let last = k.saturating_sub(1);
         let mut chart = ChartBuilder::on(root)
-            .caption(title, ("sans-serif", 22))
+            .caption(title, font(22))
             .margin(12)
             .x_label_area_size(50)
-            .y_label_area_size(70)
+            .y_label_area_size(names_area)
             .build_cartesian_2d((0..last).into_segmented(), (0..last).into_segmented())?;
         let name = |v: &SegmentValue<usize>, flip: bool| match v {
             SegmentValue::CenterOf(i) if *i < k => {
@@ -329,7 +426,7 @@ pub fn confusion_matrix(
             .y_label_formatter(&|v| name(v, true))
             .x_desc("predicted")
             .y_desc("true")
-            .label_style(("sans-serif", 15))
+            .label_style(font(LABEL_PX))
             .draw()?;
         let centre = Pos::new(HPos::Center, VPos::Center);
         for (t, row) in counts.iter().enumerate() {
@@ -348,9 +445,7 @@ pub fn confusion_matrix(
                 ];
                 chart.draw_series(std::iter::once(Rectangle::new(cell, shade.filled())))?;
                 let ink = if share > 0.5 { WHITE } else { BLACK };
-                let style = TextStyle::from(("sans-serif", 15).into_font())
-                    .color(&ink)
-                    .pos(centre);
+                let style = TextStyle::from(font(LABEL_PX)).color(&ink).pos(centre);
                 let at = (SegmentValue::CenterOf(p), SegmentValue::CenterOf(y));
                 chart.draw_series(std::iter::once(Text::new(count.to_string(), at, style)))?;
             }
@@ -362,6 +457,32 @@ pub fn confusion_matrix(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ticks_read_as_plain_numbers() {
+        // Trailing zeros go; small numbers use an exponent.
+        assert_eq!(tick(0.25, 1.0), "0.25");
+        assert_eq!(tick(50.0, 100.0), "50");
+        assert_eq!(tick(2.5e-4, 1e-3), "2.5e-4");
+        // Rounding dust around 0 on an axis 2 long is 0: never "-2e-16", "-0" or "-0.0".
+        assert_eq!(tick(-2.2e-16, 2.0), "0");
+        assert_eq!(tick(-0.0, 2.0), "0");
+    }
+
+    #[test]
+    fn whole_axes_tick_at_whole_numbers_only() {
+        // A 2-epoch run, its range padded to [0.95, 2.05]: epochs 1 and 2, nothing between.
+        assert_eq!(x_ticks(0.95..2.05, true, 10), vec![1.0, 2.0]);
+        // Epochs 1..=50 with room for 10 ticks: steps 1 and 2 give too many, 5 gives 10.
+        let fifty = x_ticks(0.5..50.5, true, 10);
+        assert_eq!(fifty, (1..=10).map(|i| 5.0 * i as f64).collect::<Vec<_>>());
+        // A fractional axis keeps plotters' ticks, fractions included.
+        assert!(
+            x_ticks(0.95..2.05, false, 10)
+                .iter()
+                .any(|t| t.fract() != 0.0)
+        );
+    }
 
     #[test]
     fn charts_are_written_as_png_files() {
