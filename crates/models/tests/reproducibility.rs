@@ -47,8 +47,11 @@ fn context(n: u32, run: &str) -> (Context, &'static models::Lesson) {
     (ctx, lesson)
 }
 
+/// A lesson's per-epoch curves and its metrics, every number as its bit pattern.
+type Bits = (Vec<(String, Vec<u64>)>, Vec<(String, u64)>);
+
 /// Runs lesson `n` and returns its per-epoch curves and metrics as bit patterns.
-fn lesson_bits(n: u32, run: &str) -> (Vec<(String, Vec<u64>)>, Vec<(String, u64)>) {
+fn lesson_bits(n: u32, run: &str) -> Bits {
     let (ctx, lesson) = context(n, run);
     let summary = models::run_lesson(lesson, &ctx).unwrap_or_else(|e| panic!("lesson {n}: {e}"));
     let curves = summary

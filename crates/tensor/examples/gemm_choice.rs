@@ -1,4 +1,4 @@
-//! Compares the three GEMMs considered for `tensor::matmul::gemm` on square f32 products:
+//! Compares the three GEMMs considered for `tensor::kernels::gemm` on square f32 products:
 //! nalgebra's `DMatrix` product, `matrixmultiply::sgemm` and the `gemm` crate at 1 and 2
 //! threads. Run with `cargo run --release -p tensor --example gemm_choice`; matrixmultiply's
 //! thread count can only be set with `MATMUL_NUM_THREADS` before the first call, so run it

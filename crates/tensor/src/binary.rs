@@ -7,20 +7,22 @@
 
 use std::ops;
 
-use rayon::prelude::*;
-
-use crate::parallel::{PAR_CHUNK, PAR_MIN_LEN};
+use crate::kernels;
 use crate::shape::{broadcast_shape, broadcast_strides, numel};
 use crate::tensor::Tensor;
 
-/// Applies `f` to every pair of elements of `a` and `b` broadcast to a common shape.
+/// Applies `f` to every pair of elements of `a` and `b` broadcast to a common shape, by the
+/// definition: walk the output's indices and read each input at its broadcast strides
+/// (stride 0 along an axis it is repeated on).
 ///
 /// # Shapes
 /// `a: A, b: B → broadcast(A, B)`; panics naming `op` and both shapes if they do not broadcast.
-pub fn broadcast_zip(a: &Tensor, b: &Tensor, op: &str, f: impl Fn(f32, f32) -> f32) -> Tensor {
-    if a.shape() == b.shape() {
-        return a.zip_map(b, op, f);
-    }
+pub fn broadcast_zip_naive(
+    a: &Tensor,
+    b: &Tensor,
+    op: &str,
+    f: impl Fn(f32, f32) -> f32,
+) -> Tensor {
     let shape = broadcast_shape(a.shape(), b.shape()).unwrap_or_else(|| {
         panic!(
             "{op}: shapes {:?} and {:?} cannot be broadcast together",
@@ -62,82 +64,69 @@ pub fn broadcast_zip(a: &Tensor, b: &Tensor, op: &str, f: impl Fn(f32, f32) -> f
     Tensor::from_parts(op, out, &shape)
 }
 
-/// [`broadcast_zip`] on both cores for the common large cases, with the same result bit for
-/// bit: equal shapes ([`Tensor::par_zip_map`]) and a row broadcast, where one shape is the
-/// trailing part of the other (a bias `[M]` added to a batch `[N, M]`), done a row at a time
-/// with no index arithmetic per element. Everything else goes to [`broadcast_zip`].
-pub fn par_broadcast_zip(
+/// [`broadcast_zip_naive`], with the two common cases that need speed handed to kernels of
+/// the same result: equal shapes ([`Tensor::zip_map`]) and a large batch with a row
+/// broadcast over it, one shape being the trailing part of the other (a bias `[M]` added to
+/// `[N, M]`, [`kernels::parallel::rows_zip`]).
+///
+/// # Shapes
+/// As [`broadcast_zip_naive`].
+pub fn broadcast_zip(
     a: &Tensor,
     b: &Tensor,
     op: &str,
     f: impl Fn(f32, f32) -> f32 + Sync,
 ) -> Tensor {
     if a.shape() == b.shape() {
-        return a.par_zip_map(b, op, f);
+        return a.zip_map(b, op, f);
     }
-    let is_suffix = |long: &Tensor, short: &Tensor| {
-        // Rows of at least 8 elements; shorter ones gain nothing from going a row at a time.
-        short.ndim() <= long.ndim() && long.shape().ends_with(short.shape()) && short.numel() >= 8
+    // A row of at least 8 elements repeated over a large batch: a row at a time.
+    let is_row_of = |long: &Tensor, short: &Tensor| {
+        kernels::parallel::worth_splitting(long.numel())
+            && short.ndim() <= long.ndim()
+            && long.shape().ends_with(short.shape())
+            && short.numel() >= 8
     };
-    if is_suffix(a, b) {
-        return rows_zip(a, b, op, &f);
+    if is_row_of(a, b) {
+        let out = kernels::parallel::rows_zip(a.data(), b.data(), f);
+        return Tensor::from_parts(op, out, a.shape());
     }
-    if is_suffix(b, a) {
-        return rows_zip(b, a, op, |x, row| f(row, x));
+    if is_row_of(b, a) {
+        let out = kernels::parallel::rows_zip(b.data(), a.data(), |x, row| f(row, x));
+        return Tensor::from_parts(op, out, b.shape());
     }
-    broadcast_zip(a, b, op, f)
-}
-
-/// `out[r, j] = f(long[r, j], row[j])` for every row `r` of `long` seen as `[rows, row.len()]`,
-/// rows shared out in fixed chunks when `long` is large.
-fn rows_zip(long: &Tensor, row: &Tensor, op: &str, f: impl Fn(f32, f32) -> f32 + Sync) -> Tensor {
-    let m = row.numel();
-    let mut out = vec![0.0; long.numel()];
-    let line = |(z, x): (&mut [f32], &[f32])| {
-        for ((z, &x), &r) in z.iter_mut().zip(x).zip(row.data()) {
-            *z = f(x, r);
-        }
-    };
-    if long.numel() < PAR_MIN_LEN {
-        out.chunks_mut(m).zip(long.data().chunks(m)).for_each(line);
-    } else {
-        out.par_chunks_mut(m)
-            .zip(long.data().par_chunks(m))
-            .with_min_len(PAR_CHUNK.div_ceil(m))
-            .for_each(line);
-    }
-    Tensor::from_parts(op, out, long.shape())
+    broadcast_zip_naive(a, b, op, f)
 }
 
 impl Tensor {
     /// `a + b`, broadcast.
     pub fn add(&self, other: &Tensor) -> Tensor {
-        par_broadcast_zip(self, other, "add", |a, b| a + b)
+        broadcast_zip(self, other, "add", |a, b| a + b)
     }
 
     /// `a − b`, broadcast.
     pub fn sub(&self, other: &Tensor) -> Tensor {
-        par_broadcast_zip(self, other, "sub", |a, b| a - b)
+        broadcast_zip(self, other, "sub", |a, b| a - b)
     }
 
     /// `a · b` element by element (the Hadamard product), broadcast.
     pub fn mul(&self, other: &Tensor) -> Tensor {
-        par_broadcast_zip(self, other, "mul", |a, b| a * b)
+        broadcast_zip(self, other, "mul", |a, b| a * b)
     }
 
     /// `a / b`, broadcast.
     pub fn div(&self, other: &Tensor) -> Tensor {
-        par_broadcast_zip(self, other, "div", |a, b| a / b)
+        broadcast_zip(self, other, "div", |a, b| a / b)
     }
 
     /// `max(a, b)` element by element, broadcast (like `torch.maximum`).
     pub fn maximum(&self, other: &Tensor) -> Tensor {
-        par_broadcast_zip(self, other, "maximum", f32::max)
+        broadcast_zip(self, other, "maximum", f32::max)
     }
 
     /// `min(a, b)` element by element, broadcast (like `torch.minimum`).
     pub fn minimum(&self, other: &Tensor) -> Tensor {
-        par_broadcast_zip(self, other, "minimum", f32::min)
+        broadcast_zip(self, other, "minimum", f32::min)
     }
 
     /// `1` where `a == b`, else `0`, broadcast.
@@ -167,27 +156,27 @@ impl Tensor {
 
     /// `a + s` for a scalar `s`.
     pub fn add_scalar(&self, s: f32) -> Tensor {
-        self.par_map(|a| a + s)
+        self.map(|a| a + s)
     }
 
     /// `a − s` for a scalar `s`.
     pub fn sub_scalar(&self, s: f32) -> Tensor {
-        self.par_map(|a| a - s)
+        self.map(|a| a - s)
     }
 
     /// `a · s` for a scalar `s`.
     pub fn mul_scalar(&self, s: f32) -> Tensor {
-        self.par_map(|a| a * s)
+        self.map(|a| a * s)
     }
 
     /// `a / s` for a scalar `s`.
     pub fn div_scalar(&self, s: f32) -> Tensor {
-        self.par_map(|a| a / s)
+        self.map(|a| a / s)
     }
 
     /// `1` where `a > s`, else `0`.
     pub fn gt_scalar(&self, s: f32) -> Tensor {
-        self.par_map(|a| f32::from(u8::from(a > s)))
+        self.map(|a| f32::from(u8::from(a > s)))
     }
 
     /// `1` where `a < s`, else `0`.
@@ -245,9 +234,9 @@ mod tests {
     }
 
     #[test]
-    fn parallel_broadcasts_equal_the_general_one() {
+    fn fast_broadcasts_equal_the_naive_one() {
         // Row broadcasts both ways round, and a column broadcast (general path), on tensors
-        // large enough to be split: every element must match broadcast_zip's.
+        // large enough to be split: every element must match broadcast_zip_naive's.
         let x = Tensor::arange(0.0, 300.0 * 257.0, 1.0)
             .map(|v| (v * 0.01).cos())
             .reshape(&[300, 257]);
@@ -255,19 +244,19 @@ mod tests {
         let col = Tensor::arange(0.0, 300.0, 1.0).reshape(&[300, 1]);
         let sub = |a: f32, b: f32| a - b;
         assert_eq!(
-            par_broadcast_zip(&x, &row, "sub", sub),
-            broadcast_zip(&x, &row, "sub", sub)
+            broadcast_zip(&x, &row, "sub", sub),
+            broadcast_zip_naive(&x, &row, "sub", sub)
         );
         assert_eq!(
-            par_broadcast_zip(&row, &x, "sub", sub),
-            broadcast_zip(&row, &x, "sub", sub)
+            broadcast_zip(&row, &x, "sub", sub),
+            broadcast_zip_naive(&row, &x, "sub", sub)
         );
         assert_eq!(
-            par_broadcast_zip(&x, &col, "sub", sub),
-            broadcast_zip(&x, &col, "sub", sub)
+            broadcast_zip(&x, &col, "sub", sub),
+            broadcast_zip_naive(&x, &col, "sub", sub)
         );
         assert_eq!(
-            par_broadcast_zip(&x, &x, "sub", sub),
+            broadcast_zip(&x, &x, "sub", sub),
             Tensor::zeros(&[300, 257])
         );
     }

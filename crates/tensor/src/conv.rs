@@ -1,5 +1,5 @@
-//! 2-D convolution as a matrix product: `im2col`, its adjoint `col2im`, and the forward
-//! and backward kernels of a convolution layer.
+//! 2-D convolution: the definition, then the same sum as a matrix product, forward and
+//! backward.
 //!
 //! A convolution of `x: [N, C, H, W]` with `w: [O, C, kh, kw]` gives
 //! `y[n, o, oy, ox] = b[o] + Σ_{c, ki, kj} w[o, c, ki, kj] · x[n, c, oy·sh − pt + ki, ox·sw − pl + kj]`
@@ -8,42 +8,15 @@
 //! sees into column `l` of a matrix `cols: [C·kh·kw, L]` (that is `im2col`) turns the sum into
 //! one GEMM per image: `Y_n = W · cols_n` with `W` viewed as `[O, C·kh·kw]`.
 //!
-//! [`conv2d_naive`] is the direct nested loop to read first; the tests check the GEMM path
-//! against it.
+//! [`conv2d_naive`] is the direct nested loop to read first. [`conv2d`] and
+//! [`conv2d_backward`] check the shapes and hand the work to
+//! [`kernels::conv`](crate::kernels::conv), which builds `cols` with
+//! [`im2col`](crate::im2col) for a chunk of images at a time; the tests check it against
+//! the nested loops.
 
-use rayon::prelude::*;
-
-pub use crate::im2col::{col2im_naive, im2col_naive};
-use crate::im2col::{col2im_strided, im2col_strided};
-use crate::matmul::blocked_gemm;
+use crate::kernels;
 use crate::tensor::Tensor;
 use crate::window::{Geometry, Window2d};
-
-/// Copies the windows of one image `x: [C, H, W]` into `cols: [C·kh·kw, oh·ow]`, like
-/// [`im2col_naive`] but a line at a time.
-pub fn im2col(x: &[f32], channels: usize, g: &Geometry, cols: &mut [f32]) {
-    let l = g.out_h * g.out_w;
-    assert!(
-        x.len() == channels * g.in_h * g.in_w && cols.len() == channels * g.kh * g.kw * l,
-        "im2col: buffers of {} and {} values do not fit {channels} channels and {g:?}",
-        x.len(),
-        cols.len()
-    );
-    im2col_strided(x, channels, g, cols, l);
-}
-
-/// The adjoint of [`im2col`], like [`col2im_naive`] but a line at a time: adds every entry of
-/// `cols: [C·kh·kw, oh·ow]` into the input position it came from in `dx: [C, H, W]`.
-pub fn col2im(cols: &[f32], channels: usize, g: &Geometry, dx: &mut [f32]) {
-    let l = g.out_h * g.out_w;
-    assert!(
-        dx.len() == channels * g.in_h * g.in_w && cols.len() == channels * g.kh * g.kw * l,
-        "col2im: buffers of {} and {} values do not fit {channels} channels and {g:?}",
-        cols.len(),
-        dx.len()
-    );
-    col2im_strided(cols, channels, g, dx, l);
-}
 
 /// Checks the shapes of a convolution and resolves its geometry: `(N, C, O, geometry)`.
 fn conv_dims(x: &Tensor, w: &Tensor, window: &Window2d) -> (usize, usize, usize, Geometry) {
@@ -58,28 +31,40 @@ fn conv_dims(x: &Tensor, w: &Tensor, window: &Window2d) -> (usize, usize, usize,
     (xs[0], xs[1], ws[0], window.geometry("conv2d", xs[2], xs[3]))
 }
 
-/// Images are split into at most this many chunks for the two cores; a fixed number (not
-/// one per thread) keeps every sum in the same order on every run, so results are
-/// reproducible.
-const CHUNKS: usize = 8;
-
-/// A chunk's `cols` matrix holds at most about this many values (4 MiB), so that it stays
-/// near the cache and large evaluation batches do not allocate hundreds of megabytes.
-const MAX_CHUNK_COLS: usize = 1 << 20;
-
-/// How many images go into one chunk: `⌈N / CHUNKS⌉`, fewer if their columns would pass
-/// [`MAX_CHUNK_COLS`]. It depends only on the shapes, never on the number of threads.
-fn images_per_chunk(n: usize, cols_per_image: usize) -> usize {
-    let by_size = (MAX_CHUNK_COLS / cols_per_image.max(1)).max(1);
-    n.div_ceil(CHUNKS).clamp(1, by_size)
+/// The direct definition of convolution as seven nested loops (batch, output channel, output row and column, input channel, kernel row and column), to read first and to test
+/// the fast path against.
+///
+/// # Shapes
+/// As [`conv2d`].
+pub fn conv2d_naive(x: &Tensor, w: &Tensor, b: Option<&Tensor>, window: &Window2d) -> Tensor {
+    let (n, c, o, g) = conv_dims(x, w, window);
+    let mut y = Tensor::zeros(&[n, o, g.out_h, g.out_w]);
+    for ni in 0..n {
+        for oi in 0..o {
+            for oy in 0..g.out_h {
+                for ox in 0..g.out_w {
+                    let mut sum = b.map_or(0.0, |b| b.data()[oi]);
+                    for ci in 0..c {
+                        for ki in 0..g.kh {
+                            for kj in 0..g.kw {
+                                if let (Some(iy), Some(ix)) =
+                                    (g.input_row(oy, ki), g.input_col(ox, kj))
+                                {
+                                    sum += w.at(&[oi, ci, ki, kj]) * x.at(&[ni, ci, iy, ix]);
+                                }
+                            }
+                        }
+                    }
+                    y.set(&[ni, oi, oy, ox], sum);
+                }
+            }
+        }
+    }
+    y
 }
 
-/// `y = conv(x, w) + b` by `im2col` and one GEMM per chunk of images, chunks in parallel.
-///
-/// The images of a chunk sit side by side in one `cols: [C·kh·kw, images·L]`, so the GEMM
-/// `W·cols → [O, images·L]` is wide enough to run at full speed even when each image has
-/// few output positions (a 2×2 map in the last layer of lesson 7); the result is then
-/// copied into `y` image by image, with the bias added on the way.
+/// `y = conv(x, w) + b`, the sum of [`conv2d_naive`], computed as `W · im2col(x_n)` for every
+/// image by [`kernels::conv::forward`].
 ///
 /// # Shapes
 /// `x: [N, C, H, W]`, `w: [O, C, kh, kw]`, `b: [O] → y: [N, O, oh, ow]`.
@@ -93,38 +78,7 @@ pub fn conv2d(x: &Tensor, w: &Tensor, b: Option<&Tensor>, window: &Window2d) -> 
             b.shape()
         );
     }
-    let (ck, l, hw) = (c * g.kh * g.kw, g.out_h * g.out_w, c * g.in_h * g.in_w);
-    let per_chunk = images_per_chunk(n, ck * l);
-    let mut y = vec![0.0; n * o * l];
-    y.par_chunks_mut((per_chunk * o * l).max(1))
-        .zip(x.data().par_chunks((per_chunk * hw).max(1)))
-        .for_each(|(y_chunk, x_chunk)| {
-            let images = y_chunk.len() / (o * l);
-            let ld = images * l;
-            let (mut cols, mut y_cols) = (vec![0.0; ck * ld], vec![0.0; o * ld]);
-            for (i, x_n) in x_chunk.chunks(hw).enumerate() {
-                im2col_strided(x_n, c, &g, &mut cols[i * l..], ld);
-            }
-            // [O, C·kh·kw]·[C·kh·kw, images·L]: row-major strides (ck, 1) and (ld, 1).
-            blocked_gemm(
-                w.data(),
-                (ck, 1),
-                &cols,
-                (ld, 1),
-                &mut y_cols,
-                (o, ck, ld),
-                0.0,
-                1,
-            );
-            // y[i, oc, :] = y_cols[oc, i·L .. (i + 1)·L] + b[oc].
-            for (i, y_n) in y_chunk.chunks_mut(o * l).enumerate() {
-                for (oc, y_no) in y_n.chunks_mut(l).enumerate() {
-                    let bias = b.map_or(0.0, |b| b.data()[oc]);
-                    let src = &y_cols[oc * ld + i * l..oc * ld + (i + 1) * l];
-                    y_no.iter_mut().zip(src).for_each(|(v, s)| *v = s + bias);
-                }
-            }
-        });
+    let y = kernels::conv::forward(x.data(), w.data(), b.map(|b| b.data()), (n, c, o), &g);
     Tensor::from_parts("conv2d", y, &[n, o, g.out_h, g.out_w])
 }
 
@@ -133,10 +87,7 @@ pub fn conv2d(x: &Tensor, w: &Tensor, b: Option<&Tensor>, window: &Window2d) -> 
 /// - `∂L/∂x_n = col2im(Wᵀ · dY_n)`,
 /// - `∂L/∂b[o] = Σ_{n, l} dY_n[o, l]`.
 ///
-/// As in [`conv2d`], a chunk of images is handled by wide GEMMs over its images side by
-/// side: `dY: [O, images·L]` gives the chunk's `dw = dY·colsᵀ` and `dcols = Wᵀ·dY`. Each
-/// chunk returns its own `(dw, db)`; they are added in chunk order, so the result does not
-/// depend on which thread ran which chunk.
+/// computed by [`kernels::conv::backward`].
 ///
 /// # Shapes
 /// `x: [N, C, H, W]`, `w: [O, C, kh, kw]`, `dy: [N, O, oh, ow] → (dx, dw, db)` shaped like
@@ -172,108 +123,19 @@ pub fn conv2d_backward_parts(
         x.shape(),
         w.shape()
     );
-    let (ck, l, hw) = (c * g.kh * g.kw, g.out_h * g.out_w, c * g.in_h * g.in_w);
-    let per_chunk = images_per_chunk(n, ck * l);
-    let mut dx = vec![0.0; n * hw];
-    let partials: Vec<(Vec<f32>, Vec<f32>)> = dx
-        .par_chunks_mut((per_chunk * hw).max(1))
-        .zip(x.data().par_chunks((per_chunk * hw).max(1)))
-        .zip(dy.data().par_chunks((per_chunk * o * l).max(1)))
-        .map(|((dx_chunk, x_chunk), dy_chunk)| {
-            let images = dy_chunk.len() / (o * l);
-            let ld = images * l;
-            let mut cols = vec![0.0; ck * ld];
-            for (i, x_n) in x_chunk.chunks(hw).enumerate() {
-                im2col_strided(x_n, c, &g, &mut cols[i * l..], ld);
-            }
-            // dY of the chunk as [O, images·L]: dy_cols[oc, i·L + j] = dy[i, oc, j].
-            let mut dy_cols = Vec::with_capacity(o * ld);
-            for oc in 0..o {
-                for dy_n in dy_chunk.chunks(o * l) {
-                    dy_cols.extend_from_slice(&dy_n[oc * l..(oc + 1) * l]);
-                }
-            }
-            // dw = dY·colsᵀ: colsᵀ is read in place with strides (1, ld); dcols = Wᵀ·dY
-            // reads W: [O, ck] in place as [ck, O] with strides (1, ck).
-            let mut dw = vec![0.0; o * ck];
-            blocked_gemm(
-                &dy_cols,
-                (ld, 1),
-                &cols,
-                (1, ld),
-                &mut dw,
-                (o, ld, ck),
-                0.0,
-                1,
-            );
-            if need_dx {
-                let mut dcols = cols;
-                blocked_gemm(
-                    w.data(),
-                    (1, ck),
-                    &dy_cols,
-                    (ld, 1),
-                    &mut dcols,
-                    (ck, o, ld),
-                    0.0,
-                    1,
-                );
-                for (i, dx_n) in dx_chunk.chunks_mut(hw).enumerate() {
-                    col2im_strided(&dcols[i * l..], c, &g, dx_n, ld);
-                }
-            }
-            let db = dy_cols.chunks(ld).map(|row| row.iter().sum()).collect();
-            (dw, db)
-        })
-        .collect();
-    let mut dw = vec![0.0; o * ck];
-    let mut db = vec![0.0; o];
-    for (pw, pb) in &partials {
-        dw.iter_mut().zip(pw).for_each(|(a, b)| *a += b);
-        db.iter_mut().zip(pb).for_each(|(a, b)| *a += b);
-    }
+    let (dx, dw, db) =
+        kernels::conv::backward(x.data(), w.data(), dy.data(), (n, c, o), &g, need_dx);
     (
-        need_dx.then(|| Tensor::from_parts("conv2d_backward", dx, x.shape())),
+        dx.map(|dx| Tensor::from_parts("conv2d_backward", dx, x.shape())),
         Tensor::from_parts("conv2d_backward", dw, w.shape()),
         Tensor::from_parts("conv2d_backward", db, &[o]),
     )
 }
 
-/// The direct definition of convolution as six nested loops, to read first and to test
-/// the fast path against.
-///
-/// # Shapes
-/// As [`conv2d`].
-pub fn conv2d_naive(x: &Tensor, w: &Tensor, b: Option<&Tensor>, window: &Window2d) -> Tensor {
-    let (n, c, o, g) = conv_dims(x, w, window);
-    let mut y = Tensor::zeros(&[n, o, g.out_h, g.out_w]);
-    for ni in 0..n {
-        for oi in 0..o {
-            for oy in 0..g.out_h {
-                for ox in 0..g.out_w {
-                    let mut sum = b.map_or(0.0, |b| b.data()[oi]);
-                    for ci in 0..c {
-                        for ki in 0..g.kh {
-                            for kj in 0..g.kw {
-                                if let (Some(iy), Some(ix)) =
-                                    (g.input_row(oy, ki), g.input_col(ox, kj))
-                                {
-                                    sum += w.at(&[oi, ci, ki, kj]) * x.at(&[ni, ci, iy, ix]);
-                                }
-                            }
-                        }
-                    }
-                    y.set(&[ni, oi, oy, ox], sum);
-                }
-            }
-        }
-    }
-    y
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernels::im2col::{col2im, im2col};
 
     fn t(v: &[f32], shape: &[usize]) -> Tensor {
         Tensor::from_vec(v.to_vec(), shape).unwrap()

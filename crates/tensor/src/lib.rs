@@ -6,8 +6,11 @@
 //! `im2col` and pooling kernels behind convolutional networks.
 //!
 //! Read the files in this order: [`tensor`](crate::Tensor) (storage and constructors),
-//! `shape` (strides and broadcasting), `unary`, `binary`, `parallel`, `reduce`, `layout`,
-//! `matmul`, `window`, `im2col`, `conv`, `pool`, `random`, `display`, `interop`.
+//! `shape` (strides and broadcasting), `unary`, `binary`, `reduce`, `layout`, `matmul`,
+//! `window`, `im2col`, `conv`, `pool`, `random`, `display`, `interop`. Each opens with the
+//! plain code that defines its ops. Last, and only when speed matters,
+//! [`kernels`]: the fast paths those ops hand over to, each proven equal to its plain
+//! version by the tests.
 //!
 //! Shape mistakes are programmer errors: they panic with a message naming the op and
 //! both shapes, as PyTorch raises. Only building a tensor from outside data
@@ -27,11 +30,11 @@ mod binary;
 pub mod conv;
 mod display;
 mod error;
-mod im2col;
+pub mod im2col;
 mod interop;
+pub mod kernels;
 mod layout;
 pub mod matmul;
-pub mod parallel;
 pub mod pool;
 mod random;
 mod reduce;
@@ -40,9 +43,9 @@ mod tensor;
 mod unary;
 pub mod window;
 
-pub use binary::{broadcast_zip, par_broadcast_zip};
+pub use binary::{broadcast_zip, broadcast_zip_naive};
 pub use error::TensorError;
 pub use matmul::Transpose;
 pub use tensor::Tensor;
-pub use unary::{sigmoid, tanh};
+pub use unary::sigmoid;
 pub use window::{Geometry, Padding, Window2d};

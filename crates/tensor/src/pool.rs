@@ -3,12 +3,12 @@
 //! `y[n, c, oy, ox] = max_{ki, kj} x[n, c, oy·sh − pt + ki, ox·sw − pl + kj]` over the window
 //! positions inside the image (padding never wins, as in PyTorch and Keras). The gradient
 //! flows only to the element that won: `∂L/∂x[i] = Σ_{outputs whose argmax is i} ∂L/∂y`.
+//!
+//! [`max_pool2d_naive`] is the definition, to read first; [`max_pool2d`] computes the same
+//! maxima and indices with [`kernels::pool`](crate::kernels::pool).
 
-use rayon::prelude::*;
-
+use crate::kernels;
 use crate::tensor::Tensor;
-use std::ops::Range;
-
 use crate::window::{Geometry, Padding, Window2d};
 
 /// The result of [`max_pool2d`]: the pooled values and, for each, the flat index into the
@@ -21,27 +21,8 @@ pub struct MaxPool {
     pub argmax: Vec<usize>,
 }
 
-/// Max pooling of `x: [N, C, H, W]` with `window`, each plane in parallel.
-///
-/// # Shapes
-/// `[N, C, H, W] → [N, C, oh, ow]`. As in PyTorch, explicit padding may be at most half
-/// the kernel, so that every window holds at least one element of the image.
-pub fn max_pool2d(x: &Tensor, window: &Window2d) -> MaxPool {
-    pool_with(x, window, pool_plane)
-}
-
-/// [`max_pool2d`] with [`pool_plane_naive`], the definition, to test the fast path against.
-pub fn max_pool2d_naive(x: &Tensor, window: &Window2d) -> MaxPool {
-    pool_with(x, window, pool_plane_naive)
-}
-
-/// Checks the shapes, then runs `kernel` on every `[H, W]` plane in parallel. The kernel
-/// writes one plane's maxima into `y_p` and their indices within the plane into `arg_p`.
-fn pool_with(
-    x: &Tensor,
-    window: &Window2d,
-    kernel: fn(&[f32], &Geometry, &mut [f32], &mut [usize]),
-) -> MaxPool {
+/// Checks the shapes and the padding of a pooling: `(planes N·C, plane size H·W, geometry)`.
+fn pool_dims(x: &Tensor, window: &Window2d) -> (usize, usize, Geometry) {
     let s = x.shape();
     assert_eq!(s.len(), 4, "max_pool2d: expected [N, C, H, W], got {s:?}");
     if let Padding::Explicit(ph, pw) = window.padding {
@@ -52,22 +33,29 @@ fn pool_with(
             window.kernel
         );
     }
-    let g = window.geometry("max_pool2d", s[2], s[3]);
-    let (planes, hw, l) = (s[0] * s[1], s[2] * s[3], g.out_h * g.out_w);
-    let mut y = vec![0.0; planes * l];
-    let mut argmax = vec![0; planes * l];
-    y.par_chunks_mut(l.max(1))
-        .zip(argmax.par_chunks_mut(l.max(1)))
-        .enumerate()
-        .for_each(|(p, (y_p, arg_p))| {
-            kernel(&x.data()[p * hw..(p + 1) * hw], &g, y_p, arg_p);
-            // Indices within the plane become indices into the whole input.
-            arg_p.iter_mut().for_each(|i| *i += p * hw);
-        });
-    MaxPool {
-        y: Tensor::from_parts("max_pool2d", y, &[s[0], s[1], g.out_h, g.out_w]),
-        argmax,
+    (
+        s[0] * s[1],
+        s[2] * s[3],
+        window.geometry("max_pool2d", s[2], s[3]),
+    )
+}
+
+/// Max pooling by the definition: [`pool_plane_naive`] on every `[H, W]` plane in turn.
+///
+/// # Shapes
+/// `[N, C, H, W] → [N, C, oh, ow]`. As in PyTorch, explicit padding may be at most half
+/// the kernel, so that every window holds at least one element of the image.
+pub fn max_pool2d_naive(x: &Tensor, window: &Window2d) -> MaxPool {
+    let (planes, hw, g) = pool_dims(x, window);
+    let l = g.out_h * g.out_w;
+    let (mut y, mut argmax) = (vec![0.0; planes * l], vec![0; planes * l]);
+    for p in 0..planes {
+        let (y_p, arg_p) = (&mut y[p * l..(p + 1) * l], &mut argmax[p * l..(p + 1) * l]);
+        pool_plane_naive(&x.data()[p * hw..(p + 1) * hw], &g, y_p, arg_p);
+        // Indices within the plane become indices into the whole input.
+        arg_p.iter_mut().for_each(|i| *i += p * hw);
     }
+    pooled(x, &g, y, argmax)
 }
 
 /// One plane by the definition: every window position, asking the geometry whether it lies
@@ -96,37 +84,24 @@ pub fn pool_plane_naive(plane: &[f32], g: &Geometry, y_p: &mut [f32], arg_p: &mu
     }
 }
 
-/// The input indices `o·s − pad + k` for `k < kernel` that lie inside `0..input`.
-fn window_span(o: usize, s: usize, kernel: usize, pad: usize, input: usize) -> Range<usize> {
-    let start = (o * s).saturating_sub(pad);
-    let end = (o * s + kernel).saturating_sub(pad).min(input);
-    start..end.max(start)
+/// Max pooling of `x: [N, C, H, W]` with `window`: the maxima and argmax indices of
+/// [`max_pool2d_naive`], computed by [`kernels::pool::max_pool2d`] (planes in parallel,
+/// windows clipped once, branch-free).
+///
+/// # Shapes
+/// As [`max_pool2d_naive`].
+pub fn max_pool2d(x: &Tensor, window: &Window2d) -> MaxPool {
+    let (planes, hw, g) = pool_dims(x, window);
+    let (y, argmax) = kernels::pool::max_pool2d(x.data(), planes, hw, &g);
+    pooled(x, &g, y, argmax)
 }
 
-/// One plane, fast: each window's rows and columns inside the image are worked out once, so
-/// the inner loop is a plain scan of a row slice with no test for padding, and the running
-/// maximum is kept with selects rather than branches (random activations make a branch
-/// mispredict about every other element). Same scan order and tie rule as
-/// [`pool_plane_naive`]: the window's first element, then only strictly larger ones.
-pub fn pool_plane(plane: &[f32], g: &Geometry, y_p: &mut [f32], arg_p: &mut [usize]) {
-    for oy in 0..g.out_h {
-        let rows = window_span(oy, g.sh, g.kh, g.pad_top, g.in_h);
-        for ox in 0..g.out_w {
-            let cols = window_span(ox, g.sw, g.kw, g.pad_left, g.in_w);
-            // Every window holds an element of the image (checked in `pool_with`).
-            let first = rows.start * g.in_w + cols.start;
-            let (mut best_i, mut best_v) = (first, plane[first]);
-            for iy in rows.clone() {
-                let row = &plane[iy * g.in_w..(iy + 1) * g.in_w];
-                for ix in cols.clone() {
-                    let better = row[ix] > best_v;
-                    best_v = if better { row[ix] } else { best_v };
-                    best_i = if better { iy * g.in_w + ix } else { best_i };
-                }
-            }
-            y_p[oy * g.out_w + ox] = best_v;
-            arg_p[oy * g.out_w + ox] = best_i;
-        }
+/// The [`MaxPool`] of the maxima `y` of `x`'s planes, shaped `[N, C, oh, ow]`.
+fn pooled(x: &Tensor, g: &Geometry, y: Vec<f32>, argmax: Vec<usize>) -> MaxPool {
+    let s = x.shape();
+    MaxPool {
+        y: Tensor::from_parts("max_pool2d", y, &[s[0], s[1], g.out_h, g.out_w]),
+        argmax,
     }
 }
 

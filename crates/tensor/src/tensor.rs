@@ -5,6 +5,7 @@
 //! offset `Σ i_j · stride_j` with `stride_k = 1` and `stride_j = stride_{j+1} · d_{j+1}`.
 
 use crate::error::TensorError;
+use crate::kernels;
 use crate::shape::{numel, strides};
 
 /// An n-dimensional array of `f32` in contiguous row-major storage.
@@ -225,29 +226,41 @@ impl Tensor {
         self
     }
 
-    /// Applies `f` to every element, giving a tensor of the same shape.
-    pub fn map(&self, f: impl Fn(f32) -> f32) -> Tensor {
+    /// Applies `f` to every element, giving a tensor of the same shape: `y_i = f(x_i)`.
+    ///
+    /// A large tensor is shared between the cores by [`kernels::parallel::map`], which
+    /// computes exactly these values.
+    pub fn map(&self, f: impl Fn(f32) -> f32 + Sync) -> Tensor {
+        let data = if kernels::parallel::worth_splitting(self.numel()) {
+            kernels::parallel::map(&self.data, f)
+        } else {
+            self.data.iter().map(|&x| f(x)).collect()
+        };
         Tensor {
-            data: self.data.iter().map(|&x| f(x)).collect(),
+            data,
             shape: self.shape.clone(),
         }
     }
 
-    /// Combines two tensors of exactly the same shape element by element; panics naming
-    /// `op` and both shapes if they differ. (Broadcasting versions live in `binary.rs`.)
-    pub fn zip_map(&self, other: &Tensor, op: &str, f: impl Fn(f32, f32) -> f32) -> Tensor {
+    /// Combines two tensors of exactly the same shape element by element,
+    /// `z_i = f(x_i, y_i)`; panics naming `op` and both shapes if they differ.
+    /// (Broadcasting versions live in `binary.rs`.)
+    ///
+    /// A large tensor is shared between the cores by [`kernels::parallel::zip_map`].
+    pub fn zip_map(&self, other: &Tensor, op: &str, f: impl Fn(f32, f32) -> f32 + Sync) -> Tensor {
         assert_eq!(
             self.shape, other.shape,
             "{op}: shapes {:?} and {:?} must be equal",
             self.shape, other.shape
         );
+        let data = if kernels::parallel::worth_splitting(self.numel()) {
+            kernels::parallel::zip_map(&self.data, &other.data, f)
+        } else {
+            let pairs = self.data.iter().zip(&other.data);
+            pairs.map(|(&a, &b)| f(a, b)).collect()
+        };
         Tensor {
-            data: self
-                .data
-                .iter()
-                .zip(&other.data)
-                .map(|(&a, &b)| f(a, b))
-                .collect(),
+            data,
             shape: self.shape.clone(),
         }
     }

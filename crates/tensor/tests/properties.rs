@@ -1,18 +1,23 @@
-//! Properties of the tensor kernels over random shapes and values (proptest).
+//! Properties of the tensor ops and their kernels over random shapes and values (proptest).
 //!
-//! Each fast kernel is checked against the plainest code that computes the same thing:
-//! broadcasting against explicit index arithmetic, the GEMM against the triple loop,
-//! `im2col` + GEMM convolution against six nested loops, and the backward passes against
-//! the adjoint identity `⟨A x, y⟩ = ⟨x, Aᵀ y⟩` or a naive backward loop written here.
+//! Each fast kernel of `tensor::kernels` is checked against the plain code it stands in
+//! for: the parallel maps and the row broadcast against `broadcast_zip_naive` (bit for bit),
+//! the polynomial `tanh` against `f32::tanh` (2 ulp), the GEMM against the triple loop,
+//! the line-wise `im2col`/`col2im` against the entry-wise ones (bit for bit), `im2col` +
+//! GEMM convolution against seven nested loops, the fast pooling against the naive one,
+//! and the backward passes against the adjoint identity `⟨A x, y⟩ = ⟨x, Aᵀ y⟩` or a naive
+//! backward loop written here. Broadcasting itself is checked against index arithmetic.
 
 use proptest::prelude::*;
 use rand::seq::SliceRandom;
 use rand::{SeedableRng, rngs::StdRng};
-use tensor::conv::{col2im, conv2d, conv2d_backward, conv2d_naive, im2col};
+use tensor::conv::{conv2d, conv2d_backward, conv2d_naive};
+use tensor::im2col::{col2im_naive, im2col_naive};
+use tensor::kernels::im2col::{col2im, im2col};
 use tensor::matmul::matmul_naive;
 use tensor::pool::{max_pool2d, max_pool2d_backward};
 use tensor::shape::{numel, strides};
-use tensor::{Padding, Tensor, Transpose, Window2d};
+use tensor::{Padding, Tensor, Transpose, Window2d, broadcast_zip, broadcast_zip_naive};
 
 /// The tolerance of every approximate comparison in this file: `|a − b| ≤ TOL·(1 + |b|)`.
 /// Sums of at most a few hundred products of numbers in `[−1, 1]` round to far less.
@@ -351,6 +356,25 @@ proptest! {
         assert_close("conv2d", &y, &conv2d_naive(&x, &w, b, &window))?;
     }
 
+    /// The line-wise `im2col` and `col2im` kernels write exactly what the entry-wise
+    /// definitions write (each sum of `col2im` adds the same terms in the same order).
+    #[test]
+    fn im2col_kernels_equal_the_naive_ones((xs, _o, window, seed) in conv_case()) {
+        let [_, c, h, w] = xs;
+        let g = window.geometry("im2col", h, w);
+        let n = c * g.kh * g.kw * g.out_h * g.out_w;
+        let mut rng = StdRng::seed_from_u64(seed);
+        let x = random(&[c, h, w], &mut rng);
+        let (mut fast, mut naive) = (vec![f32::NAN; n], vec![f32::NAN; n]);
+        im2col(x.data(), c, &g, &mut fast);
+        im2col_naive(x.data(), c, &g, &mut naive);
+        prop_assert_eq!(&fast, &naive);
+        let (mut dx_fast, mut dx_naive) = (x.data().to_vec(), x.data().to_vec());
+        col2im(&fast, c, &g, &mut dx_fast);
+        col2im_naive(&fast, c, &g, &mut dx_naive);
+        prop_assert_eq!(dx_fast, dx_naive);
+    }
+
     /// `col2im` is the adjoint of `im2col`: `⟨im2col(x), y⟩ = ⟨x, col2im(y)⟩` for all `x`, `y`.
     #[test]
     fn col2im_is_the_adjoint_of_im2col((xs, _o, window, seed) in conv_case()) {
@@ -454,5 +478,49 @@ proptest! {
         }
         let back = max_pool2d_backward(&dy, &pool.argmax, &xs);
         assert_close("max_pool2d_backward", &back, &dx)?;
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Element-wise kernels
+// ---------------------------------------------------------------------------------------
+
+/// A batch large enough for the parallel kernels (`rows · cols ≥ 2^15`), with a row
+/// broadcast over it or an equal shape, and a seed.
+fn large_broadcast() -> impl Strategy<Value = (Vec<usize>, Vec<usize>, u64)> {
+    (64usize..300, 128usize..300, 0usize..3, any::<u64>()).prop_map(|(rows, cols, kind, seed)| {
+        let long = vec![rows, cols];
+        let short = match kind {
+            0 => vec![cols],
+            1 => vec![1, cols],
+            _ => long.clone(),
+        };
+        (long, short, seed)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// The parallel paths of `broadcast_zip` (equal shapes through `zip_map`, a row over a
+    /// batch through `rows_zip`, both operand orders) give the bits of the index loop; so
+    /// do `map` and the naive loop over a large tensor.
+    #[test]
+    fn parallel_kernels_equal_the_plain_loops((long, short, seed) in large_broadcast()) {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let (a, b) = (random(&long, &mut rng), random(&short, &mut rng));
+        let f = |x: f32, y: f32| x * 0.5 - y / 3.0;
+        prop_assert_eq!(broadcast_zip(&a, &b, "f", f), broadcast_zip_naive(&a, &b, "f", f));
+        prop_assert_eq!(broadcast_zip(&b, &a, "f", f), broadcast_zip_naive(&b, &a, "f", f));
+        let plain: Vec<f32> = a.data().iter().map(|&x| x.exp() - x).collect();
+        let mapped = a.map(|x| x.exp() - x);
+        prop_assert_eq!(mapped.data(), &plain[..]);
+    }
+
+    /// The polynomial `tanh` kernel is within 2 ulp of the C library's on any finite input.
+    #[test]
+    fn tanh_kernel_is_within_two_ulp(x in -20f32..20f32) {
+        let ulps = |a: f32, b: f32| (a.to_bits() as i64 - b.to_bits() as i64).abs();
+        prop_assert!(ulps(tensor::kernels::tanh::tanh(x), x.tanh()) <= 2, "tanh({})", x);
     }
 }

@@ -6,7 +6,8 @@ use layers::{Mode, Module, Sequential};
 use optim::{Optimizer, RmsProp, RmsPropConfig, Sgd, SgdConfig, bce, cross_entropy};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use tensor::Tensor;
-use tensor::matmul::{Transpose, gemm_threads};
+use tensor::kernels::gemm::gemm_threads;
+use tensor::matmul::Transpose;
 
 use super::measure::{Figure, Plan, time_runs};
 

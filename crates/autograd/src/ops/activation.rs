@@ -9,9 +9,7 @@ impl Var {
     pub fn sigmoid(&self) -> Var {
         let y = self.value().sigmoid();
         Var::from_op("sigmoid", y, &[self], |g, y, _x| {
-            vec![Some(
-                g.par_zip_map(y, "sigmoid", |g, s| g * (s * (1.0 - s))),
-            )]
+            vec![Some(g.zip_map(y, "sigmoid", |g, s| g * (s * (1.0 - s))))]
         })
     }
 
@@ -19,7 +17,7 @@ impl Var {
     pub fn tanh(&self) -> Var {
         let y = self.value().tanh();
         Var::from_op("tanh", y, &[self], |g, y, _x| {
-            vec![Some(g.par_zip_map(y, "tanh", |g, t| g * (1.0 - t * t)))]
+            vec![Some(g.zip_map(y, "tanh", |g, t| g * (1.0 - t * t)))]
         })
     }
 
@@ -27,9 +25,9 @@ impl Var {
     pub fn relu(&self) -> Var {
         let y = self.value().relu();
         Var::from_op("relu", y, &[self], |g, y, _x| {
-            vec![Some(g.par_zip_map(y, "relu", |g, y| {
-                g * f32::from(u8::from(y > 0.0))
-            }))]
+            vec![Some(
+                g.zip_map(y, "relu", |g, y| g * f32::from(u8::from(y > 0.0))),
+            )]
         })
     }
 

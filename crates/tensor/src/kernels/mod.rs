@@ -1,0 +1,32 @@
+//! # The fast paths — skip this module on first reading
+//!
+//! Every op of this crate is written first as the plain code a learner reads: a loop over
+//! the elements, a triple loop for a matrix product, six nested loops for a convolution.
+//! Where that is too slow to train a network on two cores in minutes, the op hands over, in
+//! a line or two, to a kernel here that computes the same numbers faster.
+//!
+//! | kernel | the plain version it equals | what makes it fast |
+//! | --- | --- | --- |
+//! | [`parallel`] | [`Tensor::map`](crate::Tensor::map)'s loop, [`broadcast_zip_naive`](crate::broadcast_zip_naive) | both cores, in chunks fixed by the length |
+//! | [`gemm`](mod@gemm) | [`matmul_naive`](crate::matmul::matmul_naive) | the `gemm` crate's blocked SIMD kernel (the crate's one `unsafe` call) |
+//! | [`im2col`](mod@im2col) | [`im2col_naive`](crate::im2col::im2col_naive), [`col2im_naive`](crate::im2col::col2im_naive) | one bounds test per line instead of per entry |
+//! | [`conv`] | [`conv2d_naive`](crate::conv::conv2d_naive) | im2col + one wide GEMM per chunk of images, chunks on both cores |
+//! | [`pool`] | [`max_pool2d_naive`](crate::pool::max_pool2d_naive) | windows clipped once, branch-free running maximum, planes on both cores |
+//! | [`tanh`](mod@tanh) | [`f32::tanh`] | a Cephes polynomial, within 2 ulp |
+//!
+//! Each kernel equals its reference: the unit tests beside each kernel and the properties in
+//! `tests/properties.rs` check them on random shapes and values (exactly where both add in
+//! the same order, to a stated tolerance where a GEMM reorders a sum).
+//!
+//! One invariant holds for every kernel: **the result does not depend on the number of
+//! threads**. Work is cut into chunks fixed by the shapes, never by the thread count, and
+//! partial sums are added in chunk order; so a seed gives the same bits on one core or two
+//! (`crates/models/tests/reproducibility.rs` checks it end to end). This module is the only
+//! place in the workspace that uses rayon or `unsafe`.
+
+pub mod conv;
+pub mod gemm;
+pub mod im2col;
+pub mod parallel;
+pub mod pool;
+pub mod tanh;

@@ -1,0 +1,101 @@
+//! Element-wise work on both cores: the same values as a plain loop, in fixed chunks.
+//!
+//! Each output element depends on its own inputs only, so splitting the work changes no
+//! bit of the result. Small tensors (below [`PAR_MIN_LEN`] elements) are not worth a second
+//! core: handing work over costs a few microseconds. Large ones are cut into chunks of
+//! [`PAR_CHUNK`] elements that rayon's threads share.
+
+use rayon::prelude::*;
+
+/// Tensors with fewer elements than this are mapped on the calling thread.
+pub const PAR_MIN_LEN: usize = 1 << 15;
+
+/// The number of elements one parallel task maps.
+pub const PAR_CHUNK: usize = 1 << 13;
+
+/// Whether `len` elements are worth sharing between the cores.
+pub fn worth_splitting(len: usize) -> bool {
+    len >= PAR_MIN_LEN
+}
+
+/// `y_i = f(x_i)`, chunks on both cores.
+pub fn map(x: &[f32], f: impl Fn(f32) -> f32 + Sync) -> Vec<f32> {
+    let mut out = vec![0.0; x.len()];
+    out.par_chunks_mut(PAR_CHUNK)
+        .zip(x.par_chunks(PAR_CHUNK))
+        .for_each(|(y, x)| y.iter_mut().zip(x).for_each(|(y, &x)| *y = f(x)));
+    out
+}
+
+/// `z_i = f(x_i, y_i)` for two slices of one length, chunks on both cores.
+pub fn zip_map(x: &[f32], y: &[f32], f: impl Fn(f32, f32) -> f32 + Sync) -> Vec<f32> {
+    assert_eq!(x.len(), y.len(), "zip_map: slices of different lengths");
+    let mut out = vec![0.0; x.len()];
+    out.par_chunks_mut(PAR_CHUNK)
+        .zip(x.par_chunks(PAR_CHUNK))
+        .zip(y.par_chunks(PAR_CHUNK))
+        .for_each(|((z, x), y)| {
+            for ((z, &x), &y) in z.iter_mut().zip(x).zip(y) {
+                *z = f(x, y);
+            }
+        });
+    out
+}
+
+/// `out[r, j] = f(long[r, j], row[j])` for every row `r` of `long` seen as
+/// `[rows, row.len()]`: a bias row broadcast over a batch, a row at a time with no index
+/// arithmetic per element, rows shared between the cores.
+pub fn rows_zip(long: &[f32], row: &[f32], f: impl Fn(f32, f32) -> f32 + Sync) -> Vec<f32> {
+    let m = row.len();
+    assert!(
+        m > 0 && long.len().is_multiple_of(m),
+        "rows_zip: {} values are not rows of {m}",
+        long.len()
+    );
+    let mut out = vec![0.0; long.len()];
+    out.par_chunks_mut(m)
+        .zip(long.par_chunks(m))
+        .with_min_len(PAR_CHUNK.div_ceil(m))
+        .for_each(|(z, x)| {
+            for ((z, &x), &r) in z.iter_mut().zip(x).zip(row) {
+                *z = f(x, r);
+            }
+        });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parallel_maps_equal_the_sequential_loops() {
+        // Sizes below, at and past the threshold, and one that leaves a ragged last chunk.
+        for n in [10, PAR_MIN_LEN, PAR_MIN_LEN + 3 * PAR_CHUNK + 17] {
+            let x: Vec<f32> = (0..n).map(|i| (i as f32 * 0.001).sin()).collect();
+            let y: Vec<f32> = x.iter().map(|v| v * 3.0 - 1.0).collect();
+            let plain: Vec<f32> = x.iter().map(|v| v.tanh()).collect();
+            assert_eq!(map(&x, f32::tanh), plain);
+            let f = |a: f32, b: f32| a * (1.0 - b * b);
+            let plain: Vec<f32> = x.iter().zip(&y).map(|(&a, &b)| f(a, b)).collect();
+            assert_eq!(zip_map(&x, &y, f), plain);
+        }
+    }
+
+    #[test]
+    fn rows_zip_pairs_each_row_with_the_same_row_vector() {
+        // [[1, 2, 3], [4, 5, 6]] − [10, 20, 30].
+        let z = rows_zip(
+            &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+            &[10.0, 20.0, 30.0],
+            |a, b| a - b,
+        );
+        assert_eq!(z, [-9.0, -18.0, -27.0, -6.0, -15.0, -24.0]);
+    }
+
+    #[test]
+    #[should_panic(expected = "zip_map: slices of different lengths")]
+    fn zip_map_checks_lengths() {
+        zip_map(&[0.0; 2], &[0.0; 3], |a, b| a * b);
+    }
+}
