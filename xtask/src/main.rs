@@ -8,9 +8,11 @@ use std::process::ExitCode;
 
 mod args;
 mod bench;
+mod compare;
 mod data;
 mod lesson;
 mod predict;
+mod seeds;
 mod test;
 #[cfg(test)]
 mod tidy;
@@ -23,8 +25,11 @@ USAGE:
     cargo xtask <COMMAND> [ARGS]
 
 COMMANDS:
-    lesson N [--seed S] [--data-dir DIR] [--epochs E] [--quick]
-                                           run lesson N end to end and check its bars
+    lesson N [RECIPE FLAGS] [--seed S] [--seeds K] [--out DIR] [--data-dir DIR] [--quick]
+                                           run lesson N end to end and check its bars;
+                                           `lesson N --help` lists its recipe flags
+    compare RUN/history.json... [--metric NAME] [--out FILE]
+                                           overlay the curves of several runs
     test                                   run every test of the workspace in release mode
     data [--data-dir DIR]                  fetch or verify the data sets the lessons use
     bench [--quick] [SECTION...]           print the benchmark table (gemm xor lesson3 lesson6 lesson7)
@@ -49,6 +54,7 @@ fn main() -> ExitCode {
         "test" => test::run(rest),
         "data" => data::run(rest),
         "lesson" => lesson::run(rest),
+        "compare" => compare::run(rest),
         "bench" => bench::run(rest),
         "predict" => predict::run(rest),
         other => {

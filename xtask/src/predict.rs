@@ -29,7 +29,10 @@ pub fn run(raw: &[String]) -> ExitCode {
             .join(MODEL_FILE)
     });
     // The architecture comes from the code; the numbers from the file.
-    let model = models::networks::deep_cnn(&mut StdRng::seed_from_u64(0), 0);
+    let recipe = <models::lessons::deep_cnn::Recipe as models::recipe::LessonRecipe>::course(
+        models::Schedule::Full,
+    );
+    let model = models::networks::deep_cnn(recipe.dropout, &mut StdRng::seed_from_u64(0), 0);
     if let Err(e) = layers::load(&model, &model_path) {
         eprintln!(
             "error: {e}\n(train the model first with `cargo xtask lesson 7`, or pass --model FILE)"

@@ -31,6 +31,7 @@
 //! ```
 
 mod activation;
+mod activation_name;
 mod checkpoint;
 mod conv2d;
 mod dropout;
@@ -44,6 +45,7 @@ mod sequential;
 mod summary;
 
 pub use activation::{LeakyReLU, PReLU, ReLU, Sigmoid, Softmax, Tanh};
+pub use activation_name::{Activation, UnknownActivation};
 pub use checkpoint::{load, read_tensors, save, write_tensors};
 pub use conv2d::Conv2d;
 pub use dropout::Dropout;

@@ -21,7 +21,10 @@ fn main() {
     if let Some(dir) = out.parent() {
         std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     }
-    let model = models::lessons::mnist_1v7::initial_model(seed);
+    let recipe = <models::lessons::mnist_1v7::Recipe as models::recipe::LessonRecipe>::course(
+        models::Schedule::Full,
+    );
+    let model = models::lessons::mnist_1v7::initial_model(&recipe, seed);
     layers::save(&model, &out).unwrap_or_else(|e| panic!("{e}"));
     println!(
         "lesson 3's initial weights for seed {seed}: {}",

@@ -9,6 +9,8 @@
 pub mod alloc;
 pub mod context;
 pub mod eval;
+pub mod fit;
+pub mod history;
 pub mod lessons;
 pub mod metrics;
 pub mod mnist;
@@ -17,26 +19,57 @@ pub mod own_images;
 pub mod pictures;
 pub mod plot;
 pub mod progress;
+pub mod recipe;
 pub mod registry;
 pub mod report;
 
-pub use context::{Context, DEFAULT_SEED, Schedule};
+pub use context::{Context, DEFAULT_SEED};
+pub use recipe::Schedule;
 pub use registry::{Lesson, lesson, lessons};
-pub use report::{LessonError, Outcome, Summary};
+pub use report::{LessonError, Outcome, RunRecipe, Summary};
 
 use std::time::Instant;
 
-/// Runs `lesson` in `ctx`, checks its bars for the schedule, writes `summary.json` and
-/// returns the summary (whose [`Summary::passed`] says whether every bar was met).
+/// Runs `lesson` in `ctx`: checks the recipe's overrides (before anything is written),
+/// prints the recipe, trains, writes `history.json`, checks the bars for the schedule (none
+/// if the recipe was changed) and writes `summary.json`. The summary's [`Summary::passed`]
+/// says whether every bar was met.
 pub fn run_lesson(lesson: &Lesson, ctx: &Context) -> Result<Summary, LessonError> {
+    let mut course = (lesson.recipe)(ctx.schedule);
+    let mut run = (lesson.recipe)(ctx.schedule);
+    recipe::apply(&mut *run, &ctx.overrides).map_err(LessonError::Recipe)?;
+    let changes = recipe::changes(&mut *course, &mut *run);
+    let entries: Vec<String> = recipe::entries(&mut *run)
+        .iter()
+        .map(|(n, v)| format!("{n} {v}"))
+        .collect();
+    println!("recipe: {}", entries.join(", "));
+    for (name, was, now) in &changes {
+        println!("  changed from the course's: {name} {was} → {now}");
+    }
     std::fs::create_dir_all(&ctx.out_dir)
         .map_err(|e| LessonError::Output(format!("{}: {e}", ctx.out_dir.display())))?;
     let started = Instant::now();
-    let outcome = (lesson.run)(ctx)?;
+    let mut outcome = (lesson.run)(ctx)?;
     let wall = started.elapsed().as_secs_f64();
+    let recipe_json = recipe::to_json(&mut *run);
+    if !outcome.history.epochs.is_empty() {
+        let path = ctx.out("history.json");
+        outcome
+            .history
+            .write(&path, lesson.number, ctx.seed, recipe_json.clone())
+            .map_err(|e| LessonError::Output(format!("{}: {e}", path.display())))?;
+        outcome.files.push(path);
+    }
+    let run_recipe = RunRecipe {
+        seed: ctx.seed,
+        recipe: recipe_json,
+        changes,
+    };
     Summary::new(
         lesson,
         lesson.bars_for(ctx.schedule),
+        run_recipe,
         outcome,
         wall,
         &ctx.out_dir,

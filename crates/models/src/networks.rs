@@ -5,16 +5,18 @@
 //! biases ([`Linear::glorot`], [`Conv2d::glorot`]) for the Keras ones.
 
 use layers::{
-    Conv2d, Dropout, Flatten, Linear, MaxPool2d, PReLU, ReLU, Sequential, Sigmoid, Softmax, Tanh,
+    Activation, Conv2d, Dropout, Flatten, Linear, MaxPool2d, PReLU, ReLU, Sequential, Sigmoid,
+    Softmax,
 };
 use rand::Rng;
 use tensor::{Padding, Window2d};
 
-/// Lesson 1: `2 → H → 1`, a sigmoid after both layers (PyTorch init).
-pub fn xor_net(hidden: usize, rng: &mut impl Rng) -> Sequential {
-    Sequential::new()
-        .push(Linear::new(2, hidden, rng))
-        .push(Sigmoid)
+/// Lesson 1: `2 → H → 1`, the course's sigmoid (or `activation`) after the hidden layer and a
+/// sigmoid output (PyTorch init).
+pub fn xor_net(hidden: usize, activation: Activation, rng: &mut impl Rng) -> Sequential {
+    let model = Sequential::new().push(Linear::new(2, hidden, rng));
+    activation
+        .push_onto(model)
         .push(Linear::new(hidden, 1, rng))
         .push(Sigmoid)
 }
@@ -41,33 +43,42 @@ pub fn regression_net(rng: &mut impl Rng) -> Sequential {
         .push(Linear::new(2, 1, rng))
 }
 
-/// Lesson 3: `784 → 256 → 1` with tanh then sigmoid, Keras initialisation.
-pub fn mnist_1v7_net(rng: &mut impl Rng) -> Sequential {
-    Sequential::new()
-        .push(Linear::glorot(784, 256, rng))
-        .push(Tanh)
-        .push(Linear::glorot(256, 1, rng))
+/// Lesson 3: `784 → H → 1`, the course's 256 tanh units then a sigmoid, Keras
+/// initialisation.
+pub fn mnist_1v7_net(hidden: usize, activation: Activation, rng: &mut impl Rng) -> Sequential {
+    let model = Sequential::new().push(Linear::glorot(784, hidden, rng));
+    activation
+        .push_onto(model)
+        .push(Linear::glorot(hidden, 1, rng))
         .push(Sigmoid)
 }
 
-/// Lesson 4: `4 → 10` ReLU, dropout 0.2, `→ 3` softmax, Keras initialisation. The dropout
-/// mask is drawn from its own generator seeded with `dropout_seed`.
-pub fn iris_net(rng: &mut impl Rng, dropout_seed: u64) -> Sequential {
-    Sequential::new()
-        .push(Linear::glorot(4, 10, rng))
-        .push(ReLU)
-        .push(Dropout::new(0.2, dropout_seed).expect("0.2 is a valid dropout rate"))
-        .push(Linear::glorot(10, 3, rng))
+/// Lesson 4: `4 → H` (the course's 10 ReLU units), dropout, `→ 3` softmax, Keras
+/// initialisation. The dropout mask is drawn from its own generator seeded with
+/// `dropout_seed`.
+pub fn iris_net(
+    hidden: usize,
+    activation: Activation,
+    dropout: f32,
+    rng: &mut impl Rng,
+    dropout_seed: u64,
+) -> Sequential {
+    let model = Sequential::new().push(Linear::glorot(4, hidden, rng));
+    activation
+        .push_onto(model)
+        .push(Dropout::new(dropout, dropout_seed).expect("the recipe checked the dropout rate"))
+        .push(Linear::glorot(hidden, 3, rng))
         .push(Softmax)
 }
 
-/// Lesson 5: `784 → 128` ReLU `→ 10` logits (PyTorch init).
-pub fn mnist_mlp(rng: &mut impl Rng) -> Sequential {
-    Sequential::new()
+/// Lesson 5: `784 → H` (the course's 128 ReLU units) `→ 10` logits (PyTorch init).
+pub fn mnist_mlp(hidden: usize, activation: Activation, rng: &mut impl Rng) -> Sequential {
+    let model = Sequential::new()
         .push(Flatten)
-        .push(Linear::new(784, 128, rng))
-        .push(ReLU)
-        .push(Linear::new(128, 10, rng))
+        .push(Linear::new(784, hidden, rng));
+    activation
+        .push_onto(model)
+        .push(Linear::new(hidden, 10, rng))
 }
 
 /// Lesson 6: the first CNN, as PyTorch's `nn.Sequential` names its layers:
@@ -85,11 +96,11 @@ pub fn first_cnn(rng: &mut impl Rng) -> Sequential {
 }
 
 /// Lesson 7: four blocks of Conv2d(5×5, same) + ReLU + MaxPool(2×2, stride 2, same) with
-/// 16, 32, 64 and 128 filters (28 → 14 → 7 → 4 → 2), then `512 → 128` ReLU, dropout 0.4,
-/// `128 → 10` logits. Keras initialisation. (The course ends in a softmax layer; this
+/// 16, 32, 64 and 128 filters (28 → 14 → 7 → 4 → 2), then `512 → 128` ReLU, dropout (the
+/// course's 0.4), `128 → 10` logits. Keras initialisation. (The course ends in a softmax layer; this
 /// network returns logits and the lesson applies the softmax inside the loss, which is
 /// the same function computed stably.)
-pub fn deep_cnn(rng: &mut impl Rng, dropout_seed: u64) -> Sequential {
+pub fn deep_cnn(dropout: f32, rng: &mut impl Rng, dropout_seed: u64) -> Sequential {
     let mut model = Sequential::new();
     let mut in_ch = 1;
     for out_ch in [16, 32, 64, 128] {
@@ -103,6 +114,6 @@ pub fn deep_cnn(rng: &mut impl Rng, dropout_seed: u64) -> Sequential {
         .push(Flatten)
         .push(Linear::glorot(128 * 2 * 2, 128, rng))
         .push(ReLU)
-        .push(Dropout::new(0.4, dropout_seed).expect("0.4 is a valid dropout rate"))
+        .push(Dropout::new(dropout, dropout_seed).expect("the recipe checked the dropout rate"))
         .push(Linear::glorot(128, 10, rng))
 }

@@ -6,10 +6,14 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::fit::Observer;
+use crate::history::EpochRecord;
+
 /// Reports training progress, step by step and epoch by epoch.
 pub struct Progress {
     bar: Option<ProgressBar>,
     epochs: usize,
+    every: usize,
     started: Instant,
     epoch_started: Instant,
 }
@@ -32,8 +36,17 @@ impl Progress {
         Progress {
             bar,
             epochs,
+            every: 1,
             started: Instant::now(),
             epoch_started: Instant::now(),
+        }
+    }
+
+    /// Prints only every `n`-th epoch's line (and the last), for runs of hundreds of epochs.
+    pub fn every(self, n: usize) -> Progress {
+        Progress {
+            every: n.max(1),
+            ..self
         }
     }
 
@@ -61,11 +74,34 @@ impl Progress {
         self.epoch_started = Instant::now();
     }
 
+    /// Epoch `epoch` finished: its line is printed if it is one of every `n`-th or the last.
+    fn epoch_record(&mut self, record: &EpochRecord) {
+        if record.epoch.is_multiple_of(self.every) || record.epoch == self.epochs {
+            let metrics: Vec<(&str, f64)> = record
+                .metrics
+                .iter()
+                .map(|(n, v)| (n.as_str(), *v))
+                .collect();
+            self.epoch(record.epoch, &metrics);
+        }
+    }
+
     /// Training finished; returns its wall-clock seconds.
     pub fn finish(self) -> f64 {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
         self.started.elapsed().as_secs_f64()
+    }
+}
+
+/// The progress bar follows a [`fit`](crate::fit::fit) run: a tick per step, a line per epoch.
+impl Observer for Progress {
+    fn on_step(&mut self, _epoch: usize, _step: usize, loss: f32) {
+        self.step(loss);
+    }
+
+    fn on_epoch(&mut self, record: &EpochRecord) {
+        self.epoch_record(record);
     }
 }

@@ -2,18 +2,24 @@
 //! and `summary.json`.
 //!
 //! `summary.json` has the form
-//! `{"lesson": N, "metrics": {name: number}, "bars": {name: {"threshold", "value", "passed"}},
-//! "wall_seconds": number}`, accuracies as fractions in [0, 1].
+//! `{"lesson": N, "seed": S, "recipe": {name: value}, "changed": {name: {"course", "run"}},
+//! "metrics": {name: number}, "bars": {name: {"threshold", "value", "passed"}},
+//! "wall_seconds": number}`, accuracies as fractions in [0, 1]. A run whose recipe differs
+//! from the course's checks no bars: they were measured for the course's recipe.
 
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::history::History;
+use crate::recipe::RecipeError;
 use crate::registry::{Bar, Goal, Lesson};
 
 /// Why a lesson stopped before its summary.
 #[derive(Debug)]
 pub enum LessonError {
+    /// A change to the recipe does not fit it (a flag it lacks, a value out of range).
+    Recipe(RecipeError),
     /// The data could not be loaded.
     Data(String),
     /// A file could not be written.
@@ -32,6 +38,7 @@ pub enum LessonError {
 impl fmt::Display for LessonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            LessonError::Recipe(e) => write!(f, "recipe: {e}"),
             LessonError::Data(m) => write!(f, "data: {m}"),
             LessonError::Output(m) => write!(f, "output: {m}"),
             LessonError::NonFiniteLoss { epoch, step, loss } => write!(
@@ -60,14 +67,15 @@ pub fn check_finite(loss: f32, epoch: usize, step: usize) -> Result<(), LessonEr
     }
 }
 
-/// What a lesson's `run` produces: named metrics, per-epoch curves and the files it wrote.
+/// What a lesson's `run` produces: named metrics, the per-epoch history of its main run and
+/// the files it wrote.
 #[derive(Clone, Debug, Default)]
 pub struct Outcome {
     /// `(name, value)` in the order they should be printed.
     pub metrics: Vec<(String, f64)>,
-    /// `(name, one value per epoch)`: the traces the lesson trained along, such as its
-    /// training loss. The reproducibility tests compare them bit for bit.
-    pub curves: Vec<(String, Vec<f64>)>,
+    /// The numbers of each epoch, written to `history.json`; the reproducibility tests
+    /// compare them bit for bit.
+    pub history: History,
     /// Every picture and model file written.
     pub files: Vec<PathBuf>,
 }
@@ -78,18 +86,13 @@ impl Outcome {
         self.metrics.push((name.to_string(), value));
     }
 
-    /// Records a per-epoch curve from the `(epoch, value)` points of a chart series.
-    pub fn curve(&mut self, name: &str, points: &[(f64, f64)]) {
-        self.curves
-            .push((name.to_string(), points.iter().map(|p| p.1).collect()));
-    }
-
-    /// The curve `name`, if recorded.
-    pub fn get_curve(&self, name: &str) -> Option<&[f64]> {
-        self.curves
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_slice())
+    /// Records the last epoch's value of each history metric in `names` as a metric of the
+    /// run, under the same name (NaN if no epoch measured it).
+    pub fn last_of_history(&mut self, names: &[&str]) {
+        for name in names {
+            let value = self.history.last(name).unwrap_or(f64::NAN);
+            self.metric(name, value);
+        }
     }
 
     /// The value of metric `name`, if recorded.
@@ -123,19 +126,40 @@ pub struct Summary {
     pub bars: Vec<BarResult>,
     /// Wall-clock seconds of the whole lesson.
     pub wall_seconds: f64,
+    /// The seed of the run.
+    pub seed: u64,
+    /// The run's recipe as JSON.
+    pub recipe: serde_json::Value,
+    /// The fields whose values differ from the course's recipe: `(name, course's, run's)`.
+    /// When there are any, no bar is checked.
+    pub changes: Vec<(&'static str, String, String)>,
     /// Where `summary.json` was written.
     pub json_path: PathBuf,
 }
 
+/// What a run was: its seed, its recipe, and how that differs from the course's.
+#[derive(Clone, Debug)]
+pub struct RunRecipe {
+    /// The seed.
+    pub seed: u64,
+    /// The recipe as JSON.
+    pub recipe: serde_json::Value,
+    /// `(name, course's, run's)` for each field changed.
+    pub changes: Vec<(&'static str, String, String)>,
+}
+
 impl Summary {
-    /// Checks `bars` against `outcome` and writes `summary.json` into `out_dir`.
+    /// Checks `bars` against `outcome` (none if the recipe was changed) and writes
+    /// `summary.json` into `out_dir`.
     pub fn new(
         lesson: &Lesson,
         bars: &[Bar],
+        run: RunRecipe,
         outcome: Outcome,
         wall_seconds: f64,
         out_dir: &Path,
     ) -> Result<Summary, LessonError> {
+        let bars = if run.changes.is_empty() { bars } else { &[] };
         let bars = bars
             .iter()
             .map(|&bar| {
@@ -152,6 +176,9 @@ impl Summary {
             outcome,
             bars,
             wall_seconds,
+            seed: run.seed,
+            recipe: run.recipe,
+            changes: run.changes,
             json_path: out_dir.join("summary.json"),
         };
         summary.write_json()?;
@@ -179,8 +206,21 @@ impl Summary {
                 (b.bar.metric.to_string(), value)
             })
             .collect();
+        let changed: serde_json::Map<String, serde_json::Value> = self
+            .changes
+            .iter()
+            .map(|(n, course, run)| {
+                (
+                    n.to_string(),
+                    serde_json::json!({"course": course, "run": run}),
+                )
+            })
+            .collect();
         serde_json::json!({
             "lesson": self.lesson,
+            "seed": self.seed,
+            "recipe": self.recipe,
+            "changed": changed,
             "metrics": metrics,
             "bars": bars,
             "wall_seconds": self.wall_seconds,
@@ -213,6 +253,15 @@ impl fmt::Display for Summary {
         )?;
         for (name, value) in &self.outcome.metrics {
             writeln!(f, "  {name:<36} {}", number(*value))?;
+        }
+        if !self.changes.is_empty() {
+            writeln!(
+                f,
+                "  recipe changed from the course's (so no bars are checked):"
+            )?;
+            for (name, course, run) in &self.changes {
+                writeln!(f, "    {name:<34} {course} → {run}")?;
+            }
         }
         for b in &self.bars {
             let sign = match b.bar.goal {

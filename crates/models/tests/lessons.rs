@@ -16,7 +16,7 @@ fn run(n: u32) {
             .join("lessons")
             .join(lesson.slug),
         schedule: Schedule::Quick,
-        epochs: None,
+        overrides: Vec::new(),
     };
     let summary =
         models::run_lesson(lesson, &ctx).unwrap_or_else(|e| panic!("lesson {n} stopped: {e}"));

@@ -47,17 +47,11 @@ fn lesson_3_follows_pytorchs_loss_curve_from_the_same_start() {
         data_root: data::data_root(None),
         out_dir: Path::new(env!("CARGO_TARGET_TMPDIR")).join("trajectory/03"),
         schedule: Schedule::Quick,
-        epochs: Some(EPOCHS),
+        overrides: vec![("--epochs".to_string(), EPOCHS.to_string())],
     };
     let summary = models::run_lesson(lesson, &ctx).unwrap_or_else(|e| panic!("lesson 3: {e}"));
-    let ours = summary
-        .outcome
-        .get_curve("train_loss")
-        .expect("lesson 3 records its training loss");
-    let ours_acc = summary
-        .outcome
-        .get_curve("train_accuracy")
-        .expect("lesson 3 records its training accuracy");
+    let ours = summary.outcome.history.values("train_loss");
+    let ours_acc = summary.outcome.history.values("train_accuracy");
     assert_eq!(ours.len(), EPOCHS);
 
     let worst = (0..EPOCHS)

@@ -42,7 +42,7 @@ fn context(n: u32, run: &str) -> (Context, &'static models::Lesson) {
             .join("reproducibility")
             .join(format!("{}-{run}", lesson.slug)),
         schedule: Schedule::Quick,
-        epochs: None,
+        overrides: Vec::new(),
     };
     (ctx, lesson)
 }
@@ -50,15 +50,20 @@ fn context(n: u32, run: &str) -> (Context, &'static models::Lesson) {
 /// A lesson's per-epoch curves and its metrics, every number as its bit pattern.
 type Bits = (Vec<(String, Vec<u64>)>, Vec<(String, u64)>);
 
-/// Runs lesson `n` and returns its per-epoch curves and metrics as bit patterns.
+/// Runs lesson `n` and returns its per-epoch training losses (every history metric whose
+/// name starts with `train_loss`) and its metrics, as bit patterns.
 fn lesson_bits(n: u32, run: &str) -> Bits {
     let (ctx, lesson) = context(n, run);
     let summary = models::run_lesson(lesson, &ctx).unwrap_or_else(|e| panic!("lesson {n}: {e}"));
-    let curves = summary
-        .outcome
-        .curves
-        .iter()
-        .map(|(name, values)| (name.clone(), values.iter().map(|v| v.to_bits()).collect()))
+    let history = &summary.outcome.history;
+    let curves = history
+        .names()
+        .into_iter()
+        .filter(|name| name.starts_with("train_loss"))
+        .map(|name| {
+            let bits = history.values(&name).iter().map(|v| v.to_bits()).collect();
+            (name, bits)
+        })
         .collect();
     let metrics = summary
         .outcome

@@ -3,6 +3,9 @@
 
 use autograd::Var;
 use layers::{Mode, Module, Sequential};
+use models::Schedule;
+use models::lessons::{deep_cnn, first_cnn, mnist_1v7, xor};
+use models::recipe::LessonRecipe;
 use optim::{Optimizer, RmsProp, RmsPropConfig, Sgd, SgdConfig, bce, cross_entropy};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use tensor::Tensor;
@@ -24,8 +27,8 @@ pub fn run(name: &str, quick: bool) -> Vec<Figure> {
         "gemm" => gemm(plan(2, 15, 3)),
         "xor" => xor(plan(2, 21, 5)),
         "lesson3" => lesson3(plan(2, 15, 3)),
-        "lesson6" => cnn("lesson6", 32, 10, plan(2, 15, 3)),
-        "lesson7" => cnn("lesson7", 128, 3, plan(2, 15, 3)),
+        "lesson6" => cnn("lesson6", 10, plan(2, 15, 3)),
+        "lesson7" => cnn("lesson7", 3, plan(2, 15, 3)),
         other => panic!("bench: unknown section `{other}`"),
     }
 }
@@ -66,18 +69,19 @@ fn step(model: &Sequential, opt: &mut dyn Optimizer, x: &Var, loss: impl Fn(&Var
     assert!(loss.item().is_finite(), "bench: the loss is not finite");
 }
 
-/// Lesson 1: the 2-2-1 sigmoid network, SGD lr 0.1, batch 1, over 100 XOR points. Each
-/// timed run is 1,000 steps (10 epochs); the figure is µs per step.
+/// Lesson 1: the 2-2-1 network of the lesson's recipe (sigmoid, SGD, batch 1) over its XOR
+/// points. Each timed run is 1,000 steps; the figure is µs per step.
 fn xor(plan: Plan) -> Vec<Figure> {
+    let recipe = xor::Recipe::course(Schedule::Full);
     let mut rng = StdRng::seed_from_u64(1);
-    let model = models::networks::xor_net(2, &mut rng);
+    let model = models::networks::xor_net(2, recipe.activation, &mut rng);
     let config = SgdConfig {
-        lr: 0.1,
+        lr: recipe.lr,
         ..SgdConfig::default()
     };
     let mut opt = Sgd::new(model.parameters(), config).expect("valid SGD settings");
-    let (x, y) = data::xor::xor(100, &mut rng);
-    let points: Vec<(Tensor, Tensor)> = (0..100)
+    let (x, y) = data::xor::xor(recipe.points, &mut rng);
+    let points: Vec<(Tensor, Tensor)> = (0..recipe.points)
         .map(|i| (x.select_rows(&[i]), y.select_rows(&[i])))
         .collect();
     let steps = 1000;
@@ -92,13 +96,14 @@ fn xor(plan: Plan) -> Vec<Figure> {
     vec![Figure::from_runs("xor_step_us", "us", us)]
 }
 
-/// Lesson 3: one full-batch step of 784-256-1 (tanh, sigmoid, BCE, SGD lr 0.001) on
-/// 13,007 random images in [0, 1] with random 0/1 labels; ms per epoch (= per step).
+/// Lesson 3: one full-batch step of the lesson's recipe (784-256-1, tanh, sigmoid, BCE,
+/// SGD) on 13,007 random images in [0, 1] with random 0/1 labels; ms per epoch (= per step).
 fn lesson3(plan: Plan) -> Vec<Figure> {
+    let recipe = mnist_1v7::Recipe::course(Schedule::Full);
+    let model = mnist_1v7::initial_model(&recipe, 3);
     let mut rng = StdRng::seed_from_u64(3);
-    let model = models::networks::mnist_1v7_net(&mut rng);
     let config = SgdConfig {
-        lr: 0.001,
+        lr: recipe.lr,
         ..SgdConfig::default()
     };
     let mut opt = Sgd::new(model.parameters(), config).expect("valid SGD settings");
@@ -114,27 +119,33 @@ fn lesson3(plan: Plan) -> Vec<Figure> {
 }
 
 /// Lessons 6 and 7: training throughput of the CNN on random `[batch, 1, 28, 28]` images in
-/// [−1, 1] with random classes (forward, cross-entropy, backward and the optimizer step).
-/// Lesson 6 uses its SGD with momentum; lesson 7 uses Keras' RMSprop. Each timed run is
-/// `batches` steps; the figure is images per second.
-fn cnn(lesson: &str, batch: usize, batches: usize, plan: Plan) -> Vec<Figure> {
+/// [−1, 1] with random classes (forward, cross-entropy, backward and the optimizer step),
+/// with the batch size and optimizer of the lesson's recipe: lesson 6's SGD with momentum,
+/// lesson 7's RMSprop. Each timed run is `batches` steps; the figure is images per second.
+fn cnn(lesson: &str, batches: usize, plan: Plan) -> Vec<Figure> {
     let mut rng = StdRng::seed_from_u64(6);
-    let model = match lesson {
-        "lesson6" => models::networks::first_cnn(&mut rng),
-        _ => models::networks::deep_cnn(&mut rng, 7),
-    };
-    let mut opt: Box<dyn Optimizer> = match lesson {
+    let (model, mut opt, batch): (Sequential, Box<dyn Optimizer>, usize) = match lesson {
         "lesson6" => {
+            let recipe = first_cnn::Recipe::course(Schedule::Full);
+            let model = models::networks::first_cnn(&mut rng);
             let config = SgdConfig {
-                lr: 0.0008,
-                momentum: 0.9,
+                lr: recipe.lr,
+                momentum: recipe.momentum,
                 ..SgdConfig::default()
             };
-            Box::new(Sgd::new(model.parameters(), config).expect("valid SGD settings"))
+            let opt = Sgd::new(model.parameters(), config).expect("valid SGD settings");
+            (model, Box::new(opt), recipe.batch_size)
         }
-        _ => Box::new(
-            RmsProp::new(model.parameters(), RmsPropConfig::keras()).expect("Keras' RMSprop"),
-        ),
+        _ => {
+            let recipe = deep_cnn::Recipe::course(Schedule::Full);
+            let model = models::networks::deep_cnn(recipe.dropout, &mut rng, 7);
+            let config = RmsPropConfig {
+                lr: recipe.lr,
+                ..RmsPropConfig::keras()
+            };
+            let opt = RmsProp::new(model.parameters(), config).expect("valid RMSprop settings");
+            (model, Box::new(opt), recipe.batch_size)
+        }
     };
     let x = Tensor::rand_uniform(&[batch, 1, 28, 28], -1.0, 1.0, &mut rng);
     let classes = (0..batch).map(|_| rng.random_range(0..10) as f32).collect();

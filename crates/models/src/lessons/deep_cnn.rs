@@ -19,17 +19,21 @@ use optim::{Optimizer, RmsProp, RmsPropConfig, cross_entropy};
 use rand::{SeedableRng, rngs::StdRng};
 use tensor::Tensor;
 
-use crate::context::{Context, Schedule};
-use crate::eval::predict;
-use crate::metrics::{accuracy, classes};
+use crate::context::Context;
+use crate::eval::{evaluate_logits, predict};
+use crate::fit::fit;
+use crate::history::History;
+use crate::metrics::accuracy;
 use crate::mnist::load;
 use crate::networks::deep_cnn;
 use crate::own_images::{self, Prediction, classify_files};
 use crate::plot::{self, Labels, Series};
 use crate::progress::Progress;
-use crate::report::{LessonError, Outcome, check_finite};
+use crate::recipe::{self, Interval, LessonRecipe, Param, Schedule};
+use crate::report::{LessonError, Outcome};
 
 /// The recipe of one schedule.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Recipe {
     /// Mini-batch size.
     pub batch_size: usize,
@@ -37,97 +41,111 @@ pub struct Recipe {
     pub epochs: usize,
     /// Further epochs on MNIST plus its inverted copy.
     pub augmented_epochs: usize,
+    /// RMSprop's learning rate.
+    pub lr: f32,
+    /// The dropout rate before the last layer.
+    pub dropout: f32,
 }
 
-/// The Keras course: batches of 128, 20 epochs, then 5 epochs with inverted copies.
-pub const FULL: Recipe = Recipe {
-    batch_size: 128,
-    epochs: 20,
-    augmented_epochs: 5,
-};
+impl LessonRecipe for Recipe {
+    /// The Keras course: batches of 128, 20 epochs, then 5 epochs with inverted copies,
+    /// RMSprop lr 0.001, dropout 0.4. The test suite's shorter schedule: 2 epochs, then 1.
+    fn course(schedule: Schedule) -> Recipe {
+        let (epochs, augmented_epochs) = match schedule {
+            Schedule::Full => (20, 5),
+            Schedule::Quick => (2, 1),
+        };
+        Recipe {
+            batch_size: 128,
+            epochs,
+            augmented_epochs,
+            lr: 1e-3,
+            dropout: 0.4,
+        }
+    }
+}
 
-/// The test suite's shorter schedule: 2 epochs, then 1 with inverted copies.
-pub const QUICK: Recipe = Recipe {
-    batch_size: 128,
-    epochs: 2,
-    augmented_epochs: 1,
-};
+impl recipe::Recipe for Recipe {
+    fn params(&mut self) -> Vec<Param<'_>> {
+        vec![
+            Param::count("batch_size", "mini-batch size", &mut self.batch_size),
+            Param::count("epochs", "epochs on MNIST as it is", &mut self.epochs),
+            Param::count(
+                "augmented_epochs",
+                "further epochs with inverted copies",
+                &mut self.augmented_epochs,
+            ),
+            Param::f32(
+                "lr",
+                "RMSprop's learning rate",
+                &mut self.lr,
+                Interval::Positive,
+            ),
+            Param::f32(
+                "dropout",
+                "dropout before the last layer",
+                &mut self.dropout,
+                Interval::UnitFromZero,
+            ),
+        ]
+    }
+}
 
 /// The file the trained model is saved to, inside the lesson's output folder; `cargo xtask
 /// predict` loads it from there.
 pub const MODEL_FILE: &str = "model.safetensors";
 
-/// The per-epoch record of a training stage.
-#[derive(Default)]
-struct Curves {
-    loss: Vec<(f64, f64)>,
-    test: Vec<(f64, f64)>,
-    inverted: Vec<(f64, f64)>,
-}
-
-/// What `train_stage` evaluates after each epoch.
+/// What each epoch is measured on: the test set as it is and inverted.
 struct TestSets<'a> {
     x: &'a Tensor,
+    y: &'a Tensor,
     x_inverted: &'a Tensor,
     truth: &'a [usize],
 }
 
 impl TestSets<'_> {
-    fn accuracies(&self, model: &Sequential) -> (f64, f64) {
-        (
-            accuracy(&predict(model, self.x, 500).argmax_rows(), self.truth),
-            accuracy(
-                &predict(model, self.x_inverted, 500).argmax_rows(),
-                self.truth,
-            ),
-        )
+    /// Test loss and accuracy, and the accuracy on the inverted test images.
+    fn measure(&self, model: &Sequential) -> Vec<(&'static str, f64)> {
+        let (loss, acc) = evaluate_logits(model, self.x, self.y, 500);
+        let inverted = accuracy(
+            &predict(model, self.x_inverted, 500).argmax_rows(),
+            self.truth,
+        );
+        vec![
+            ("test_loss", loss),
+            ("test_accuracy", acc),
+            ("inverted_test_accuracy", inverted),
+        ]
     }
 }
 
-/// Trains `model` for `epochs` more epochs on `(x, y)`, numbering epochs after `first`.
-#[allow(clippy::too_many_arguments)]
+/// Trains `model` for `epochs` epochs on `(x, y)`.
 fn train_stage(
     title: &str,
-    model: &Sequential,
-    opt: &mut RmsProp,
+    (model, opt): (&Sequential, &mut RmsProp),
     (x, y): (&Tensor, &Tensor),
-    batch_size: usize,
-    (first, epochs): (usize, usize),
+    (batch_size, epochs): (usize, usize),
     test: &TestSets,
-    curves: &mut Curves,
     rng: &mut StdRng,
-) -> Result<(), LessonError> {
+) -> Result<History, LessonError> {
     let loader = DataLoader::new(x, y, batch_size);
     let mut progress = Progress::new(title, epochs, loader.num_batches());
-    for e in 1..=epochs {
-        let epoch = first + e;
-        let mut total = 0.0;
-        for (step, (x_b, y_b)) in loader.shuffled(rng).enumerate() {
+    let history = fit(
+        epochs,
+        |_| loader.shuffled(rng),
+        |(x_b, y_b)| {
             let logits = model.forward(&Var::constant(x_b), Mode::Train);
             let loss = cross_entropy(&logits, &y_b);
             opt.zero_grad();
             loss.backward();
             opt.step();
-            check_finite(loss.item(), epoch, step + 1)?;
-            total += loss.item() as f64;
-            progress.step(loss.item());
-        }
-        let loss = total / loader.num_batches() as f64;
-        let (acc, inv) = test.accuracies(model);
-        curves.loss.push((epoch as f64, loss));
-        curves.test.push((epoch as f64, acc));
-        curves.inverted.push((epoch as f64, inv));
-        progress.epoch(
-            e,
-            &[
-                ("loss", loss),
-                ("test accuracy", acc),
-                ("inverted test accuracy", inv),
-            ],
-        );
-    }
+            loss.item()
+        },
+        |_| test.measure(model),
+        &mut [&mut progress],
+    )?;
     progress.finish();
-    Ok(())
+    Ok(history)
 }
 
 /// The shipped pictures as the model saw them, their true labels, and its predictions.
@@ -164,43 +182,44 @@ fn show_predictions(model: &Sequential, when: &str) -> Result<Shown, LessonError
 
 /// Runs the lesson.
 pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
-    let recipe = match ctx.schedule {
-        Schedule::Full => &FULL,
-        Schedule::Quick => &QUICK,
-    };
+    let recipe: Recipe = ctx.recipe();
     let (train_set, test_set) = (load(ctx, Split::Train)?, load(ctx, Split::Test)?);
     let (x_train, y_train) = (train_set.images(), train_set.labels_tensor());
-    let x_test = test_set.images();
+    let (x_test, y_test) = (test_set.images(), test_set.labels_tensor());
     let x_test_inverted = invert(&x_test);
-    let truth = classes(&test_set.labels_tensor());
+    let truth = crate::metrics::classes(&y_test);
     let test = TestSets {
         x: &x_test,
+        y: &y_test,
         x_inverted: &x_test_inverted,
         truth: &truth,
     };
 
     let mut rng = StdRng::seed_from_u64(ctx.seed);
-    let model = deep_cnn(&mut rng, ctx.seed);
+    let model = deep_cnn(recipe.dropout, &mut rng, ctx.seed);
     println!("{}", summary(&model, &[1, 28, 28]));
-    let mut opt = RmsProp::new(model.parameters(), RmsPropConfig::keras())
-        .expect("Keras' RMSprop settings are valid");
-    let mut curves = Curves::default();
-    let epochs = ctx.epochs.unwrap_or(recipe.epochs);
-    train_stage(
+    let config = RmsPropConfig {
+        lr: recipe.lr,
+        ..RmsPropConfig::keras()
+    };
+    let mut opt =
+        RmsProp::new(model.parameters(), config).expect("the recipe checked the settings");
+    let plain = train_stage(
         "Deep CNN on MNIST",
-        &model,
-        &mut opt,
+        (&model, &mut opt),
         (&x_train, &y_train),
-        recipe.batch_size,
-        (0, epochs),
+        (recipe.batch_size, recipe.epochs),
         &test,
-        &mut curves,
         &mut rng,
     )?;
 
     let mut out = Outcome::default();
-    let (acc, inv) = test.accuracies(&model);
+    let (acc, inv) = (
+        plain.last("test_accuracy").unwrap_or(0.0),
+        plain.last("inverted_test_accuracy").unwrap_or(0.0),
+    );
     out.metric("test_accuracy", acc);
+    out.metric("test_loss", plain.last("test_loss").unwrap_or(f64::NAN));
     out.metric("inverted_test_accuracy_before", inv);
     println!(
         "before augmentation: test accuracy {:.2}%, inverted test accuracy {:.2}%",
@@ -214,22 +233,21 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     let (x_aug, y_aug) = concat_sets(&[(&x_train, &y_train), (&x_train_inverted, &y_train)]);
     drop(x_train_inverted);
     println!("augmented training set: {} images", x_aug.dim(0));
-    let title = "Deep CNN on MNIST + inverted copies";
-    train_stage(
-        title,
-        &model,
-        &mut opt,
+    let augmented = train_stage(
+        "Deep CNN on MNIST + inverted copies",
+        (&model, &mut opt),
         (&x_aug, &y_aug),
-        recipe.batch_size,
-        (epochs, recipe.augmented_epochs),
+        (recipe.batch_size, recipe.augmented_epochs),
         &test,
-        &mut curves,
         &mut rng,
     )?;
-    let (acc, inv) = test.accuracies(&model);
+    let (acc, inv) = (
+        augmented.last("test_accuracy").unwrap_or(acc),
+        augmented.last("inverted_test_accuracy").unwrap_or(inv),
+    );
+    out.history = plain.then(augmented);
     out.metric("inverted_test_accuracy", inv);
     out.metric("test_accuracy_after_augmentation", acc);
-    out.curve("train_loss", &curves.loss);
     out.metric(
         "combined_test_accuracy_after_augmentation",
         (acc + inv) / 2.0,
@@ -265,15 +283,23 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     out.files.push(grid);
 
     let labels = Labels {
-        title: format!("Deep CNN: epochs 1–{epochs} on MNIST, then with inverted copies"),
+        title: format!(
+            "Deep CNN: epochs 1–{} on MNIST, then with inverted copies",
+            recipe.epochs
+        ),
         x: "epoch".into(),
         y: "cross-entropy".into(),
         y_right: "accuracy".into(),
     };
     let series = [
-        Series::line("training loss", curves.loss),
-        Series::line("test accuracy", curves.test).on_right_axis(),
-        Series::line("inverted test accuracy", curves.inverted).on_right_axis(),
+        Series::line("training loss", out.history.curve("train_loss")),
+        Series::line("test loss", out.history.curve("test_loss")),
+        Series::line("test accuracy", out.history.curve("test_accuracy")).on_right_axis(),
+        Series::line(
+            "inverted test accuracy",
+            out.history.curve("inverted_test_accuracy"),
+        )
+        .on_right_axis(),
     ];
     out.files
         .push(plot::line_chart(&ctx.out("curves.png"), &labels, &series)?);

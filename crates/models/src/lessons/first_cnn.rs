@@ -15,16 +15,19 @@ use rand::{SeedableRng, rngs::StdRng};
 use tensor::Tensor;
 
 use crate::context::Context;
-use crate::eval::predict;
-use crate::metrics::{accuracy, classes, confusion, print_confusion};
+use crate::eval::{evaluate_logits, predict};
+use crate::fit::fit;
+use crate::metrics::{classes, confusion, print_confusion};
 use crate::mnist::load;
 use crate::networks::first_cnn;
 use crate::pictures::planes_as_images;
 use crate::plot::{self, Labels, Series};
 use crate::progress::Progress;
-use crate::report::{LessonError, Outcome, check_finite};
+use crate::recipe::{self, Interval, LessonRecipe, Param, Schedule};
+use crate::report::{LessonError, Outcome};
 
 /// The course's recipe.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Recipe {
     /// SGD learning rate.
     pub lr: f32,
@@ -36,13 +39,36 @@ pub struct Recipe {
     pub epochs: usize,
 }
 
-/// SGD lr 0.0008, momentum 0.9, batches of 32, 10 epochs.
-pub const RECIPE: Recipe = Recipe {
-    lr: 0.0008,
-    momentum: 0.9,
-    batch_size: 32,
-    epochs: 10,
-};
+impl LessonRecipe for Recipe {
+    /// SGD lr 0.0008, momentum 0.9, batches of 32, 10 epochs.
+    fn course(_schedule: Schedule) -> Recipe {
+        Recipe {
+            lr: 0.0008,
+            momentum: 0.9,
+            batch_size: 32,
+            epochs: 10,
+        }
+    }
+}
+
+impl recipe::Recipe for Recipe {
+    fn params(&mut self) -> Vec<Param<'_>> {
+        vec![
+            Param::f32("lr", "SGD learning rate", &mut self.lr, Interval::Positive),
+            Param::f32(
+                "momentum",
+                "SGD momentum",
+                &mut self.momentum,
+                Interval::UnitFromZero,
+            ),
+            Param::count("batch_size", "mini-batch size", &mut self.batch_size),
+            Param::count("epochs", "passes over the training set", &mut self.epochs),
+        ]
+    }
+}
+
+/// The file the trained model is saved to, inside the lesson's output folder.
+pub const MODEL_FILE: &str = "model.safetensors";
 
 /// The mean training loss per epoch that the PyTorch course printed, for comparison.
 pub const COURSE_LOSSES: [f64; 10] = [
@@ -61,60 +87,59 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         data::standardize::center_unit(&test_set.images()),
         test_set.labels_tensor(),
     );
+    let recipe: Recipe = ctx.recipe();
     let mut rng = StdRng::seed_from_u64(ctx.seed);
     let model = first_cnn(&mut rng);
     println!("{}", summary(&model, &[1, 28, 28]));
     let config = SgdConfig {
-        lr: RECIPE.lr,
-        momentum: RECIPE.momentum,
+        lr: recipe.lr,
+        momentum: recipe.momentum,
         ..SgdConfig::default()
     };
-    let mut opt = Sgd::new(model.parameters(), config).expect("valid SGD settings");
-    let loader = DataLoader::new(&x_train, &y_train, RECIPE.batch_size);
-    let epochs = ctx.epochs.unwrap_or(RECIPE.epochs);
-    let truth_test = classes(&y_test);
+    let mut opt = Sgd::new(model.parameters(), config).expect("the recipe checked the settings");
+    let loader = DataLoader::new(&x_train, &y_train, recipe.batch_size);
     let mut progress = Progress::new(
         "Conv(1→32, 3×3) → ReLU → MaxPool → 128 → 10, SGD momentum",
-        epochs,
+        recipe.epochs,
         loader.num_batches(),
     );
-    let (mut loss_curve, mut test_curve) = (Vec::new(), Vec::new());
-    for epoch in 1..=epochs {
-        let mut total = 0.0;
-        for (step, (x_b, y_b)) in loader.shuffled(&mut rng).enumerate() {
+    let history = fit(
+        recipe.epochs,
+        |_| loader.shuffled(&mut rng),
+        |(x_b, y_b)| {
             let logits = model.forward(&Var::constant(x_b), Mode::Train);
             let loss = cross_entropy(&logits, &y_b);
             opt.zero_grad();
             loss.backward();
             opt.step();
-            check_finite(loss.item(), epoch, step + 1)?;
-            total += loss.item() as f64;
-            progress.step(loss.item());
-        }
-        let loss = total / loader.num_batches() as f64;
-        let test_acc = accuracy(&predict(&model, &x_test, 500).argmax_rows(), &truth_test);
-        loss_curve.push((epoch as f64, loss));
-        test_curve.push((epoch as f64, test_acc));
-        let course = COURSE_LOSSES.get(epoch - 1).copied().unwrap_or(f64::NAN);
-        progress.epoch(
-            epoch,
-            &[
-                ("mean loss", loss),
-                ("course's loss", course),
-                ("test accuracy", test_acc),
-            ],
-        );
-    }
+            loss.item()
+        },
+        |epoch| {
+            let (test_loss, test_accuracy) = evaluate_logits(&model, &x_test, &y_test, 500);
+            let course = COURSE_LOSSES.get(epoch - 1).copied().unwrap_or(f64::NAN);
+            vec![
+                ("course_train_loss", course),
+                ("test_loss", test_loss),
+                ("test_accuracy", test_accuracy),
+            ]
+        },
+        &mut [&mut progress],
+    )?;
     progress.finish();
+    let mut out = Outcome {
+        history,
+        ..Outcome::default()
+    };
 
     let predicted = predict(&model, &x_test, 500).argmax_rows();
-    let mut out = Outcome::default();
-    out.metric("test_accuracy", accuracy(&predicted, &truth_test));
-    out.curve("train_loss", &loss_curve);
-    out.metric(
-        "final_train_loss",
-        loss_curve.last().map_or(f64::NAN, |p| p.1),
-    );
+    let truth_test = classes(&y_test);
+    out.last_of_history(&["test_accuracy", "test_loss"]);
+    let final_loss = out.history.last("train_loss").unwrap_or(f64::NAN);
+    out.metric("final_train_loss", final_loss);
+    let model_path = ctx.out(MODEL_FILE);
+    layers::save(&model, &model_path).map_err(|e| LessonError::Output(e.to_string()))?;
+    println!("saved the model to {}", model_path.display());
+    out.files.push(model_path);
 
     let names: Vec<String> = (0..10).map(|d| d.to_string()).collect();
     let counts = confusion(&predicted, &truth_test, 10);
@@ -138,9 +163,10 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         .map(|(i, &l)| ((i + 1) as f64, l))
         .collect();
     let series = [
-        Series::line("loss", loss_curve),
+        Series::line("loss", out.history.curve("train_loss")),
         Series::line("the course's loss", course),
-        Series::line("test accuracy", test_curve).on_right_axis(),
+        Series::line("test loss", out.history.curve("test_loss")),
+        Series::line("test accuracy", out.history.curve("test_accuracy")).on_right_axis(),
     ];
     out.files
         .push(plot::line_chart(&ctx.out("loss.png"), &labels, &series)?);

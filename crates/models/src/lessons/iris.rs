@@ -5,152 +5,250 @@
 //! (the negative log-probability of the true species). Dropout switches off a random 20% of
 //! the hidden units at each training step, so that no unit can rely on another; it is off
 //! when the network is evaluated. The recipe is the Keras course's: RMSprop, the training
-//! set repeated 20 times per epoch, batches of 32, 10 epochs.
+//! set repeated 20 times per epoch, batches of 32, 10 epochs, and the last fifth of the
+//! training flowers held out for validation (Keras' `validation_split`).
 
 use autograd::Var;
 use data::split::train_test;
 use data::{DataLoader, iris::iris};
-use layers::{Mode, Module};
+use layers::{Activation, Mode, Module, summary};
 use optim::{Optimizer, RmsProp, RmsPropConfig, sparse_categorical_cross_entropy};
 use rand::{SeedableRng, rngs::StdRng};
 use tensor::Tensor;
 
 use crate::context::Context;
-use crate::eval::predict;
+use crate::eval::{evaluate_probabilities, predict};
+use crate::fit::{Observer, fit};
+use crate::history::History;
 use crate::metrics::{accuracy, classes};
 use crate::networks::iris_net;
 use crate::plot::{self, Labels, Series};
 use crate::progress::Progress;
-use crate::report::{LessonError, Outcome, check_finite};
+use crate::recipe::{self, Interval, LessonRecipe, Param, Schedule};
+use crate::report::{LessonError, Outcome};
 
 /// The course's recipe.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Recipe {
     /// Fraction of the 150 flowers held out for testing.
     pub test_fraction: f64,
+    /// Fraction of the training flowers held out for validation: the last ones, before
+    /// shuffling, as Keras' `validation_split` takes them.
+    pub val_fraction: f64,
     /// How many times the training set is repeated within one epoch.
     pub repeat: usize,
     /// Mini-batch size.
     pub batch_size: usize,
     /// Epochs.
     pub epochs: usize,
+    /// Hidden units.
+    pub hidden: usize,
+    /// The hidden layer's activation.
+    pub activation: Activation,
+    /// The dropout rate after the hidden layer.
+    pub dropout: f32,
+    /// RMSprop's learning rate.
+    pub lr: f32,
     /// Seeds over which the median test accuracy is taken.
-    pub seeds: u64,
+    pub seeds: usize,
 }
 
-/// 80/20 split, training set ×20 per epoch, batches of 32, 10 epochs, 10 seeds.
-pub const RECIPE: Recipe = Recipe {
-    test_fraction: 0.2,
-    repeat: 20,
-    batch_size: 32,
-    epochs: 10,
-    seeds: 10,
-};
+impl LessonRecipe for Recipe {
+    /// 80/20 split, the last 20% of the training flowers for validation, training set ×20
+    /// per epoch, batches of 32, 10 epochs, 10 ReLU units, dropout 0.2, RMSprop lr 0.001,
+    /// 10 seeds.
+    fn course(_schedule: Schedule) -> Recipe {
+        Recipe {
+            test_fraction: 0.2,
+            val_fraction: 0.2,
+            repeat: 20,
+            batch_size: 32,
+            epochs: 10,
+            hidden: 10,
+            activation: Activation::ReLU,
+            dropout: 0.2,
+            lr: 1e-3,
+            seeds: 10,
+        }
+    }
+}
 
-/// A trained network and its per-epoch curves.
+impl recipe::Recipe for Recipe {
+    fn params(&mut self) -> Vec<Param<'_>> {
+        let (fraction, rate) = (Interval::OpenUnit, Interval::UnitFromZero);
+        vec![
+            Param::f64(
+                "test_fraction",
+                "flowers held out for testing",
+                &mut self.test_fraction,
+                fraction,
+            ),
+            Param::f64(
+                "val_fraction",
+                "training flowers held out for validation",
+                &mut self.val_fraction,
+                fraction,
+            ),
+            Param::count(
+                "repeat",
+                "copies of the training set per epoch",
+                &mut self.repeat,
+            ),
+            Param::count("batch_size", "mini-batch size", &mut self.batch_size),
+            Param::count("epochs", "epochs", &mut self.epochs),
+            Param::count("hidden", "hidden units", &mut self.hidden),
+            Param::activation("activation", "hidden activation", &mut self.activation),
+            Param::f32(
+                "dropout",
+                "dropout rate after the hidden layer",
+                &mut self.dropout,
+                rate,
+            ),
+            Param::f32(
+                "lr",
+                "RMSprop's learning rate",
+                &mut self.lr,
+                Interval::Positive,
+            ),
+            Param::count("seeds", "seeds for the median", &mut self.seeds),
+        ]
+    }
+}
+
+/// The flowers of one part of the split: measurements `[n, 4]` and species `[n]`.
+struct Part {
+    x: Tensor,
+    y: Tensor,
+}
+
+/// A trained network and its per-epoch history.
 struct Run {
     model: layers::Sequential,
-    test_accuracy: f64,
-    curves: Vec<Series>,
+    history: History,
 }
 
 /// Trains from the initialisation, dropout masks and shuffles drawn with `seed`.
 fn train(
-    x_train: &Tensor,
-    y_train: &Tensor,
-    x_test: &Tensor,
-    y_test: &Tensor,
+    recipe: &Recipe,
+    (fit_part, val, test): (&Part, &Part, &Part),
     seed: u64,
-    epochs: usize,
-    verbose: bool,
+    observers: &mut [&mut dyn Observer],
 ) -> Result<Run, LessonError> {
     let mut rng = StdRng::seed_from_u64(seed);
-    let model = iris_net(&mut rng, seed);
-    let mut opt = RmsProp::new(model.parameters(), RmsPropConfig::keras())
-        .expect("Keras' RMSprop settings are valid");
+    let model = iris_net(
+        recipe.hidden,
+        recipe.activation,
+        recipe.dropout,
+        &mut rng,
+        seed,
+    );
+    let config = RmsPropConfig {
+        lr: recipe.lr,
+        ..RmsPropConfig::keras()
+    };
+    let mut opt =
+        RmsProp::new(model.parameters(), config).expect("the recipe checked the settings");
     // "The training set repeated 20 times": one epoch sees every flower 20 times.
-    let copies_x: Vec<&Tensor> = vec![x_train; RECIPE.repeat];
-    let copies_y: Vec<&Tensor> = vec![y_train; RECIPE.repeat];
-    let (x_rep, y_rep) = (Tensor::concat(&copies_x, 0), Tensor::concat(&copies_y, 0));
-    let loader = DataLoader::new(&x_rep, &y_rep, RECIPE.batch_size);
-    let mut progress = verbose.then(|| {
-        Progress::new(
-            "4 → 10 ReLU → dropout 0.2 → 3 softmax",
-            epochs,
-            loader.num_batches(),
-        )
-    });
-    let (mut loss_curve, mut acc_curve, mut val_curve) = (Vec::new(), Vec::new(), Vec::new());
-    let (truth_train, truth_test) = (classes(y_train), classes(y_test));
-    for epoch in 1..=epochs {
-        let mut total = 0.0;
-        for (step, (x_b, y_b)) in loader.shuffled(&mut rng).enumerate() {
+    let (x_rep, y_rep) = (
+        Tensor::concat(&vec![&fit_part.x; recipe.repeat], 0),
+        Tensor::concat(&vec![&fit_part.y; recipe.repeat], 0),
+    );
+    let loader = DataLoader::new(&x_rep, &y_rep, recipe.batch_size);
+    let truth_train = classes(&fit_part.y);
+    let history = fit(
+        recipe.epochs,
+        |_| loader.shuffled(&mut rng),
+        |(x_b, y_b)| {
             let y_hat = model.forward(&Var::constant(x_b), Mode::Train);
             let loss = sparse_categorical_cross_entropy(&y_hat, &y_b);
             opt.zero_grad();
             loss.backward();
             opt.step();
-            check_finite(loss.item(), epoch, step + 1)?;
-            total += loss.item() as f64;
-            if let Some(p) = &progress {
-                p.step(loss.item());
-            }
-        }
-        let loss = total / loader.num_batches() as f64;
-        let train_acc = accuracy(&predict(&model, x_train, 256).argmax_rows(), &truth_train);
-        let test_acc = accuracy(&predict(&model, x_test, 256).argmax_rows(), &truth_test);
-        loss_curve.push((epoch as f64, loss));
-        acc_curve.push((epoch as f64, train_acc));
-        val_curve.push((epoch as f64, test_acc));
-        if let Some(p) = progress.as_mut() {
-            p.epoch(
-                epoch,
-                &[
-                    ("loss", loss),
-                    ("accuracy", train_acc),
-                    ("val_accuracy", test_acc),
-                ],
+            loss.item()
+        },
+        |_| {
+            let train_acc = accuracy(
+                &predict(&model, &fit_part.x, 256).argmax_rows(),
+                &truth_train,
             );
-        }
-    }
-    if let Some(p) = progress {
-        p.finish();
-    }
-    Ok(Run {
-        model,
-        test_accuracy: val_curve.last().map_or(0.0, |p| p.1),
-        curves: vec![
-            Series::line("loss", loss_curve),
-            Series::line("train accuracy", acc_curve).on_right_axis(),
-            Series::line("test accuracy", val_curve).on_right_axis(),
-        ],
-    })
+            let (val_loss, val_acc) = evaluate_probabilities(&model, &val.x, &val.y, 256);
+            let (test_loss, test_acc) = evaluate_probabilities(&model, &test.x, &test.y, 256);
+            vec![
+                ("train_accuracy", train_acc),
+                ("val_loss", val_loss),
+                ("val_accuracy", val_acc),
+                ("test_loss", test_loss),
+                ("test_accuracy", test_acc),
+            ]
+        },
+        observers,
+    )?;
+    Ok(Run { model, history })
 }
 
 /// Runs the lesson.
 pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
+    let recipe: Recipe = ctx.recipe();
     let set = iris();
     let mut split_rng = StdRng::seed_from_u64(ctx.seed);
-    let (train_rows, test_rows) = train_test(set.x.dim(0), RECIPE.test_fraction, &mut split_rng);
-    let (x_train, y_train) = (
-        set.x.select_rows(&train_rows),
-        set.y.select_rows(&train_rows),
-    );
-    let (x_test, y_test) = (set.x.select_rows(&test_rows), set.y.select_rows(&test_rows));
+    let (train_rows, test_rows) = train_test(set.x.dim(0), recipe.test_fraction, &mut split_rng);
+    // Keras' validation_split: the last fraction of the training rows, before shuffling.
+    let n_val = (train_rows.len() as f64 * recipe.val_fraction).round() as usize;
+    let (fit_rows, val_rows) = train_rows.split_at(train_rows.len() - n_val);
+    let part_of = |rows: &[usize]| Part {
+        x: set.x.select_rows(rows),
+        y: set.y.select_rows(rows),
+    };
+    let parts = (part_of(fit_rows), part_of(val_rows), part_of(&test_rows));
+    let (_, val, test) = &parts;
     println!(
-        "iris: {} training and {} test flowers",
-        train_rows.len(),
+        "iris: {} training, {} validation and {} test flowers",
+        fit_rows.len(),
+        val_rows.len(),
         test_rows.len()
     );
-    let epochs = ctx.epochs.unwrap_or(RECIPE.epochs);
-
-    let run = train(&x_train, &y_train, &x_test, &y_test, ctx.seed, epochs, true)?;
+    let (x_test, y_test) = (&test.x, &test.y);
+    let title = format!(
+        "4 → {} {} → dropout {} → 3 softmax",
+        recipe.hidden, recipe.activation, recipe.dropout
+    );
+    let mut progress = Progress::new(
+        &title,
+        recipe.epochs,
+        (fit_rows.len() * recipe.repeat).div_ceil(recipe.batch_size),
+    );
+    let shape = iris_net(
+        recipe.hidden,
+        recipe.activation,
+        recipe.dropout,
+        &mut split_rng,
+        0,
+    );
+    println!("{}", summary(&shape, &[4]));
+    let run = train(
+        &recipe,
+        (&parts.0, val, test),
+        ctx.seed,
+        &mut [&mut progress],
+    )?;
+    progress.finish();
     let mut out = Outcome::default();
-    out.metric("test_accuracy", run.test_accuracy);
-    out.curve("train_loss", &run.curves[0].points);
+    out.metric(
+        "test_accuracy",
+        run.history.last("test_accuracy").unwrap_or(0.0),
+    );
+    out.metric(
+        "test_loss",
+        run.history.last("test_loss").unwrap_or(f64::NAN),
+    );
+    out.metric(
+        "val_accuracy",
+        run.history.last("val_accuracy").unwrap_or(0.0),
+    );
 
     // One test flower of each species: the predicted species, its probability, right or not.
-    let probs = predict(&run.model, &x_test, 256);
-    let truth = classes(&y_test);
+    let probs = predict(&run.model, x_test, 256);
+    let truth = classes(y_test);
     for (species, name) in set.class_names.iter().enumerate() {
         let Some(i) = truth.iter().position(|&t| t == species) else {
             continue;
@@ -171,26 +269,22 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         y: "loss".into(),
         y_right: "accuracy".into(),
     };
-    out.files.push(plot::line_chart(
-        &ctx.out("curves.png"),
-        &labels,
-        &run.curves,
-    )?);
+    let h = &run.history;
+    let curves = [
+        Series::line("training loss", h.curve("train_loss")),
+        Series::line("validation loss", h.curve("val_loss")),
+        Series::line("train accuracy", h.curve("train_accuracy")).on_right_axis(),
+        Series::line("validation accuracy", h.curve("val_accuracy")).on_right_axis(),
+        Series::line("test accuracy", h.curve("test_accuracy")).on_right_axis(),
+    ];
+    out.files
+        .push(plot::line_chart(&ctx.out("curves.png"), &labels, &curves)?);
+    out.history = run.history;
 
     let mut accuracies = Vec::new();
-    for s in 0..RECIPE.seeds {
-        accuracies.push(
-            train(
-                &x_train,
-                &y_train,
-                &x_test,
-                &y_test,
-                ctx.seed + s,
-                epochs,
-                false,
-            )?
-            .test_accuracy,
-        );
+    for s in 0..recipe.seeds as u64 {
+        let run = train(&recipe, (&parts.0, val, test), ctx.seed + s, &mut [])?;
+        accuracies.push(run.history.last("test_accuracy").unwrap_or(0.0));
     }
     let text: Vec<String> = accuracies
         .iter()
@@ -198,10 +292,10 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         .collect();
     println!(
         "test accuracy over {} seeds: {}",
-        RECIPE.seeds,
+        recipe.seeds,
         text.join(", ")
     );
-    out.metric("test_accuracy_median_10_seeds", median(&mut accuracies));
+    out.metric("test_accuracy_median_of_seeds", median(&mut accuracies));
     Ok(out)
 }
 

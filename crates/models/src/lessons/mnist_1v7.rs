@@ -6,40 +6,77 @@
 //! cross-entropy, plain gradient descent with learning rate 0.001 on the whole training set
 //! at once (one step per epoch), 500 epochs.
 
+use std::cell::Cell;
+
 use autograd::Var;
 use data::Split;
-use layers::{Mode, Module, summary};
+use layers::{Activation, Mode, Module, summary};
 use optim::{Optimizer, Sgd, SgdConfig, bce};
 use rand::{SeedableRng, rngs::StdRng};
 
 use crate::context::Context;
 use crate::eval::{predict, threshold};
+use crate::fit::fit;
 use crate::metrics::{accuracy, classes, confusion, print_confusion};
 use crate::mnist::{flat_images, load};
 use crate::networks::mnist_1v7_net;
 use crate::plot::{self, Labels, Series};
 use crate::progress::Progress;
-use crate::report::{LessonError, Outcome, check_finite};
+use crate::recipe::{self, Interval, LessonRecipe, Param, Schedule};
+use crate::report::{LessonError, Outcome};
 
 /// The course's recipe.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Recipe {
     /// SGD learning rate.
     pub lr: f32,
     /// Full-batch steps.
     pub epochs: usize,
+    /// Hidden units.
+    pub hidden: usize,
+    /// The hidden layer's activation.
+    pub activation: Activation,
 }
 
-/// Plain SGD with lr 0.001 on the full training set, 500 epochs.
-pub const RECIPE: Recipe = Recipe {
-    lr: 0.001,
-    epochs: 500,
-};
+impl LessonRecipe for Recipe {
+    /// Plain SGD with lr 0.001 on the full training set, 500 epochs, 256 tanh units.
+    fn course(_schedule: Schedule) -> Recipe {
+        Recipe {
+            lr: 0.001,
+            epochs: 500,
+            hidden: 256,
+            activation: Activation::Tanh,
+        }
+    }
+}
 
-/// The network as training starts from `seed`: Glorot-uniform weights and zero biases,
-/// drawn from a generator seeded with `seed`. The PyTorch trajectory script starts from the
-/// same numbers (`cargo run -p models --example export_lesson3_init` writes them).
-pub fn initial_model(seed: u64) -> layers::Sequential {
-    mnist_1v7_net(&mut StdRng::seed_from_u64(seed))
+impl Default for Recipe {
+    /// The course's recipe.
+    fn default() -> Recipe {
+        Recipe::course(Schedule::Full)
+    }
+}
+
+impl recipe::Recipe for Recipe {
+    fn params(&mut self) -> Vec<Param<'_>> {
+        vec![
+            Param::f32("lr", "SGD learning rate", &mut self.lr, Interval::Positive),
+            Param::count("epochs", "full-batch steps", &mut self.epochs),
+            Param::count("hidden", "hidden units", &mut self.hidden),
+            Param::activation("activation", "hidden activation", &mut self.activation),
+        ]
+    }
+}
+
+/// The network of `recipe` as training starts from `seed`: Glorot-uniform weights and zero
+/// biases, drawn from a generator seeded with `seed`. The PyTorch trajectory script starts
+/// from the same numbers (`cargo run -p models --example export_lesson3_init` writes them).
+pub fn initial_model(recipe: &Recipe, seed: u64) -> layers::Sequential {
+    mnist_1v7_net(
+        recipe.hidden,
+        recipe.activation,
+        &mut StdRng::seed_from_u64(seed),
+    )
 }
 
 /// Runs the lesson.
@@ -66,37 +103,39 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         .map_err(|e| LessonError::Output(e.to_string()))?;
     out.files.push(grid_path);
 
-    let model = initial_model(ctx.seed);
+    let recipe: Recipe = ctx.recipe();
+    let model = initial_model(&recipe, ctx.seed);
     println!("{}", summary(&model, &[784]));
-    let mut opt = Sgd::new(
-        model.parameters(),
-        SgdConfig {
-            lr: RECIPE.lr,
-            ..SgdConfig::default()
-        },
-    )
-    .expect("valid SGD settings");
-    let epochs = ctx.epochs.unwrap_or(RECIPE.epochs);
+    let config = SgdConfig {
+        lr: recipe.lr,
+        ..SgdConfig::default()
+    };
+    let mut opt = Sgd::new(model.parameters(), config).expect("the recipe checked the settings");
     let x = Var::constant(x_train.clone());
     let truth_train = classes(&y_train);
-    let mut progress = Progress::new("784 → 256 tanh → 1 sigmoid, full-batch SGD", epochs, 1);
-    let (mut loss_curve, mut acc_curve) = (Vec::new(), Vec::new());
-    for epoch in 1..=epochs {
-        let y_hat = model.forward(&x, Mode::Train);
-        let loss = bce(&y_hat, &y_train);
-        opt.zero_grad();
-        loss.backward();
-        opt.step();
-        check_finite(loss.item(), epoch, 1)?;
-        // Like Keras, report the accuracy of the predictions this step was computed from.
-        let acc = accuracy(&threshold(&y_hat.value()), &truth_train);
-        loss_curve.push((epoch as f64, loss.item() as f64));
-        acc_curve.push((epoch as f64, acc));
-        progress.step(loss.item());
-        if epoch % 50 == 0 || epoch == epochs {
-            progress.epoch(epoch, &[("loss", loss.item() as f64), ("accuracy", acc)]);
-        }
-    }
+    let title = format!(
+        "784 → {} {} → 1 sigmoid, full-batch SGD",
+        recipe.hidden, recipe.activation
+    );
+    let mut progress = Progress::new(&title, recipe.epochs, 1).every(50);
+    // Full batch: one step per epoch on the whole training set. Like Keras, the accuracy
+    // reported is that of the predictions this step was computed from.
+    let step_accuracy = Cell::new(0.0);
+    out.history = fit(
+        recipe.epochs,
+        |_| std::iter::once(()),
+        |()| {
+            let y_hat = model.forward(&x, Mode::Train);
+            let loss = bce(&y_hat, &y_train);
+            opt.zero_grad();
+            loss.backward();
+            opt.step();
+            step_accuracy.set(accuracy(&threshold(&y_hat.value()), &truth_train));
+            loss.item()
+        },
+        |_| vec![("train_accuracy", step_accuracy.get())],
+        &mut [&mut progress],
+    )?;
     progress.finish();
 
     let train_pred = threshold(&predict(&model, &x_train, 4096));
@@ -104,9 +143,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     let truth_test = classes(&y_test);
     out.metric("train_accuracy", accuracy(&train_pred, &truth_train));
     out.metric("test_accuracy", accuracy(&test_pred, &truth_test));
-    out.metric("train_loss", loss_curve.last().map_or(f64::NAN, |p| p.1));
-    out.curve("train_loss", &loss_curve);
-    out.curve("train_accuracy", &acc_curve);
+    out.last_of_history(&["train_loss"]);
 
     let names = vec!["7".to_string(), "1".to_string()];
     let counts = confusion(&test_pred, &truth_test, 2);
@@ -125,8 +162,8 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         y_right: "training accuracy".into(),
     };
     let series = [
-        Series::line("loss", loss_curve),
-        Series::line("accuracy", acc_curve).on_right_axis(),
+        Series::line("loss", out.history.curve("train_loss")),
+        Series::line("accuracy", out.history.curve("train_accuracy")).on_right_axis(),
     ];
     out.files
         .push(plot::line_chart(&ctx.out("curves.png"), &labels, &series)?);

@@ -5,22 +5,27 @@
 //! scores the log-probability of the true digit. Adam adapts each weight's step size. The
 //! recipe: `784 → 128` ReLU `→ 10`, Adam lr 0.001, batches of 64, 10 epochs.
 
+use std::cell::Cell;
+
 use autograd::Var;
 use data::{DataLoader, Split};
-use layers::{Mode, Module};
+use layers::{Activation, Mode, Module, summary};
 use optim::{Adam, AdamConfig, Optimizer, cross_entropy};
 use rand::{SeedableRng, rngs::StdRng};
 
 use crate::context::Context;
-use crate::eval::predict;
-use crate::metrics::{accuracy, classes, confusion, print_confusion};
+use crate::eval::{evaluate_logits, predict};
+use crate::fit::fit;
+use crate::metrics::{classes, confusion, print_confusion};
 use crate::mnist::load;
 use crate::networks::mnist_mlp;
 use crate::plot::{self, Labels, Series};
 use crate::progress::Progress;
-use crate::report::{LessonError, Outcome, check_finite};
+use crate::recipe::{self, Interval, LessonRecipe, Param, Schedule};
+use crate::report::{LessonError, Outcome};
 
 /// The course's recipe.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Recipe {
     /// Adam's learning rate.
     pub lr: f32,
@@ -28,75 +33,97 @@ pub struct Recipe {
     pub batch_size: usize,
     /// Epochs.
     pub epochs: usize,
+    /// Hidden units.
+    pub hidden: usize,
+    /// The hidden layer's activation.
+    pub activation: Activation,
 }
 
-/// Adam lr 0.001, batches of 64, 10 epochs.
-pub const RECIPE: Recipe = Recipe {
-    lr: 1e-3,
-    batch_size: 64,
-    epochs: 10,
-};
+impl LessonRecipe for Recipe {
+    /// Adam lr 0.001, batches of 64, 10 epochs, 128 ReLU units.
+    fn course(_schedule: Schedule) -> Recipe {
+        Recipe {
+            lr: 1e-3,
+            batch_size: 64,
+            epochs: 10,
+            hidden: 128,
+            activation: Activation::ReLU,
+        }
+    }
+}
+
+impl recipe::Recipe for Recipe {
+    fn params(&mut self) -> Vec<Param<'_>> {
+        vec![
+            Param::f32(
+                "lr",
+                "Adam's learning rate",
+                &mut self.lr,
+                Interval::Positive,
+            ),
+            Param::count("batch_size", "mini-batch size", &mut self.batch_size),
+            Param::count("epochs", "passes over the training set", &mut self.epochs),
+            Param::count("hidden", "hidden units", &mut self.hidden),
+            Param::activation("activation", "hidden activation", &mut self.activation),
+        ]
+    }
+}
 
 /// Runs the lesson.
 pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     let (train_set, test_set) = (load(ctx, Split::Train)?, load(ctx, Split::Test)?);
     let (x_train, y_train) = (train_set.images(), train_set.labels_tensor());
     let (x_test, y_test) = (test_set.images(), test_set.labels_tensor());
+    let mut out = Outcome::default();
+    let recipe: Recipe = ctx.recipe();
     let mut rng = StdRng::seed_from_u64(ctx.seed);
-    let model = mnist_mlp(&mut rng);
-    let mut opt = Adam::new(
-        model.parameters(),
-        AdamConfig {
-            lr: RECIPE.lr,
-            ..AdamConfig::default()
-        },
-    )
-    .expect("valid Adam settings");
-    let loader = DataLoader::new(&x_train, &y_train, RECIPE.batch_size);
-    let epochs = ctx.epochs.unwrap_or(RECIPE.epochs);
+    let model = mnist_mlp(recipe.hidden, recipe.activation, &mut rng);
+    println!("{}", summary(&model, &[1, 28, 28]));
+    let config = AdamConfig {
+        lr: recipe.lr,
+        ..AdamConfig::default()
+    };
+    let mut opt = Adam::new(model.parameters(), config).expect("the recipe checked the settings");
+    let loader = DataLoader::new(&x_train, &y_train, recipe.batch_size);
     let truth_test = classes(&y_test);
-    let mut progress = Progress::new("784 → 128 ReLU → 10, Adam", epochs, loader.num_batches());
-    let (mut loss_curve, mut acc_curve, mut test_curve) = (Vec::new(), Vec::new(), Vec::new());
-    for epoch in 1..=epochs {
-        let (mut total, mut right) = (0.0, 0);
-        for (step, (x_b, y_b)) in loader.shuffled(&mut rng).enumerate() {
+    let title = format!("784 → {} {} → 10, Adam", recipe.hidden, recipe.activation);
+    let mut progress = Progress::new(&title, recipe.epochs, loader.num_batches());
+    // Like Keras, the training accuracy is counted on the batches as they are trained.
+    let right = Cell::new(0);
+    out.history = fit(
+        recipe.epochs,
+        |_| {
+            right.set(0);
+            loader.shuffled(&mut rng)
+        },
+        |(x_b, y_b)| {
             let logits = model.forward(&Var::constant(x_b), Mode::Train);
             let loss = cross_entropy(&logits, &y_b);
             opt.zero_grad();
             loss.backward();
             opt.step();
-            check_finite(loss.item(), epoch, step + 1)?;
-            total += loss.item() as f64;
-            right += logits
-                .value()
-                .argmax_rows()
+            let predicted = logits.value().argmax_rows();
+            let hits = predicted
                 .iter()
                 .zip(classes(&y_b))
-                .filter(|(p, t)| **p == *t)
-                .count();
-            progress.step(loss.item());
-        }
-        let loss = total / loader.num_batches() as f64;
-        let train_acc = right as f64 / loader.len() as f64;
-        let test_acc = accuracy(&predict(&model, &x_test, 1000).argmax_rows(), &truth_test);
-        loss_curve.push((epoch as f64, loss));
-        acc_curve.push((epoch as f64, train_acc));
-        test_curve.push((epoch as f64, test_acc));
-        progress.epoch(
-            epoch,
-            &[
-                ("loss", loss),
-                ("accuracy", train_acc),
-                ("test accuracy", test_acc),
-            ],
-        );
-    }
+                .filter(|(p, t)| **p == *t);
+            right.set(right.get() + hits.count());
+            loss.item()
+        },
+        |_| {
+            let (test_loss, test_accuracy) = evaluate_logits(&model, &x_test, &y_test, 1000);
+            vec![
+                ("train_accuracy", right.get() as f64 / loader.len() as f64),
+                ("test_loss", test_loss),
+                ("test_accuracy", test_accuracy),
+            ]
+        },
+        &mut [&mut progress],
+    )?;
     progress.finish();
 
     let predicted = predict(&model, &x_test, 1000).argmax_rows();
-    let mut out = Outcome::default();
-    out.metric("test_accuracy", accuracy(&predicted, &truth_test));
-    out.curve("train_loss", &loss_curve);
+    out.last_of_history(&["test_accuracy", "test_loss"]);
 
     let names: Vec<String> = (0..10).map(|d| d.to_string()).collect();
     let counts = confusion(&predicted, &truth_test, 10);
@@ -115,9 +142,10 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         y_right: "accuracy".into(),
     };
     let series = [
-        Series::line("loss", loss_curve),
-        Series::line("train accuracy", acc_curve).on_right_axis(),
-        Series::line("test accuracy", test_curve).on_right_axis(),
+        Series::line("training loss", out.history.curve("train_loss")),
+        Series::line("test loss", out.history.curve("test_loss")),
+        Series::line("train accuracy", out.history.curve("train_accuracy")).on_right_axis(),
+        Series::line("test accuracy", out.history.curve("test_accuracy")).on_right_axis(),
     ];
     out.files
         .push(plot::line_chart(&ctx.out("curves.png"), &labels, &series)?);

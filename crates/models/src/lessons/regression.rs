@@ -13,7 +13,7 @@ use autograd::Var;
 use data::regression::{DEFAULT_NOISE_STD, regression_1d, trend};
 use data::split::train_valid_test;
 use data::{DataLoader, Standardizer};
-use layers::{Mode, Module, Sequential};
+use layers::{Mode, Module, Sequential, summary};
 use nalgebra::DMatrix;
 use optim::{Optimizer, Sgd, SgdConfig, mse};
 use rand::{SeedableRng, rngs::StdRng};
@@ -21,17 +21,24 @@ use tensor::Tensor;
 
 use crate::context::Context;
 use crate::eval::predict;
+use crate::fit::fit;
 use crate::networks::{forward_pass_net, regression_net};
 use crate::plot::{self, Labels, Series};
 use crate::progress::Progress;
-use crate::report::{LessonError, Outcome, check_finite};
+use crate::recipe::{self, Interval, LessonRecipe, Param, Schedule};
+use crate::report::{LessonError, Outcome};
 
 /// The regression recipe.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Recipe {
     /// Points drawn.
     pub points: usize,
     /// Standard deviation of the noise added to the trend.
     pub noise_std: f32,
+    /// Fraction of the points held out for validation.
+    pub valid_fraction: f64,
+    /// Fraction of the points held out for the test.
+    pub test_fraction: f64,
     /// SGD learning rate.
     pub lr: f32,
     /// Mini-batch size.
@@ -40,14 +47,51 @@ pub struct Recipe {
     pub epochs: usize,
 }
 
-/// 1,000 points, noise std 0.2, SGD lr 0.05, shuffled batches of 100, 1,000 epochs.
-pub const RECIPE: Recipe = Recipe {
-    points: 1000,
-    noise_std: DEFAULT_NOISE_STD,
-    lr: 0.05,
-    batch_size: 100,
-    epochs: 1000,
-};
+impl LessonRecipe for Recipe {
+    /// 1,000 points, noise std 0.2, a 70/15/15 split, SGD lr 0.05, shuffled batches of
+    /// 100, 1,000 epochs.
+    fn course(_schedule: Schedule) -> Recipe {
+        Recipe {
+            points: 1000,
+            noise_std: DEFAULT_NOISE_STD,
+            valid_fraction: 0.15,
+            test_fraction: 0.15,
+            lr: 0.05,
+            batch_size: 100,
+            epochs: 1000,
+        }
+    }
+}
+
+impl recipe::Recipe for Recipe {
+    fn params(&mut self) -> Vec<Param<'_>> {
+        let positive = Interval::Positive;
+        vec![
+            Param::count("points", "points drawn", &mut self.points),
+            Param::f32(
+                "noise_std",
+                "noise added to the trend",
+                &mut self.noise_std,
+                positive,
+            ),
+            Param::f64(
+                "valid_fraction",
+                "fraction held out for validation",
+                &mut self.valid_fraction,
+                Interval::OpenUnit,
+            ),
+            Param::f64(
+                "test_fraction",
+                "fraction held out for the test",
+                &mut self.test_fraction,
+                Interval::OpenUnit,
+            ),
+            Param::f32("lr", "SGD learning rate", &mut self.lr, positive),
+            Param::count("batch_size", "mini-batch size", &mut self.batch_size),
+            Param::count("epochs", "passes over the training set", &mut self.epochs),
+        ]
+    }
+}
 
 /// `σ(XW + J·b)` layer by layer with nalgebra, reading the weights out of `model`'s
 /// `Linear` layers. PyTorch stores `W` as `[out, in]`, so the matrix in `XW` is its transpose.
@@ -132,9 +176,15 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     out.files.push(activations_picture(ctx)?);
 
     // Part 3: regression. Draw, split, then standardise with the training set's statistics.
+    let recipe: Recipe = ctx.recipe();
     let mut rng = StdRng::seed_from_u64(ctx.seed);
-    let set = regression_1d(RECIPE.points, RECIPE.noise_std, &mut rng);
-    let split = train_valid_test(RECIPE.points, 0.15, 0.15, &mut rng);
+    let set = regression_1d(recipe.points, recipe.noise_std, &mut rng);
+    let split = train_valid_test(
+        recipe.points,
+        recipe.valid_fraction,
+        recipe.test_fraction,
+        &mut rng,
+    );
     let (x_scaler, y_scaler) = (
         Standardizer::fit(&set.x.select_rows(&split.train)),
         Standardizer::fit(&set.y.select_rows(&split.train)),
@@ -152,45 +202,33 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     let noise_floor = set.noise_floor() as f64 / (sigma_y * sigma_y);
 
     let model = regression_net(&mut rng);
-    let mut opt = Sgd::new(
-        model.parameters(),
-        SgdConfig {
-            lr: RECIPE.lr,
-            ..SgdConfig::default()
-        },
-    )
-    .expect("valid SGD settings");
-    let loader = DataLoader::new(&x_train, &y_train, RECIPE.batch_size);
-    let epochs = ctx.epochs.unwrap_or(RECIPE.epochs);
+    println!("{}", summary(&model, &[1]));
+    let config = SgdConfig {
+        lr: recipe.lr,
+        ..SgdConfig::default()
+    };
+    let mut opt = Sgd::new(model.parameters(), config).expect("the recipe checked the settings");
+    let loader = DataLoader::new(&x_train, &y_train, recipe.batch_size);
     let mut progress = Progress::new(
         "1 → 3 → 2 → 1 PReLU regression",
-        epochs,
+        recipe.epochs,
         loader.num_batches(),
-    );
-    let (mut train_curve, mut valid_curve) = (Vec::new(), Vec::new());
-    for epoch in 1..=epochs {
-        let mut total = 0.0;
-        for (step, (x_b, y_b)) in loader.shuffled(&mut rng).enumerate() {
+    )
+    .every(100);
+    out.history = fit(
+        recipe.epochs,
+        |_| loader.shuffled(&mut rng),
+        |(x_b, y_b)| {
             let y_hat = model.forward(&Var::constant(x_b), Mode::Train);
             let loss = mse(&y_hat, &y_b);
             opt.zero_grad();
             loss.backward();
             opt.step();
-            check_finite(loss.item(), epoch, step + 1)?;
-            total += loss.item() as f64;
-            progress.step(loss.item());
-        }
-        let train_loss = total / loader.num_batches() as f64;
-        let valid_loss = mse_of(&model, &x_valid, &y_valid);
-        train_curve.push((epoch as f64, train_loss));
-        valid_curve.push((epoch as f64, valid_loss));
-        if epoch % 100 == 0 || epoch == epochs {
-            progress.epoch(
-                epoch,
-                &[("train MSE", train_loss), ("valid MSE", valid_loss)],
-            );
-        }
-    }
+            loss.item()
+        },
+        |_| vec![("val_loss", mse_of(&model, &x_valid, &y_valid))],
+        &mut [&mut progress],
+    )?;
     progress.finish();
 
     let test_mse = mse_of(&model, &x_test, &y_test);
@@ -205,10 +243,10 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         y: "MSE".into(),
         ..Labels::default()
     };
-    let floor = vec![(1.0, noise_floor), (epochs as f64, noise_floor)];
+    let floor = vec![(1.0, noise_floor), (recipe.epochs as f64, noise_floor)];
     let curves = [
-        Series::line("train", train_curve),
-        Series::line("validation", valid_curve),
+        Series::line("train", out.history.curve("train_loss")),
+        Series::line("validation", out.history.curve("val_loss")),
         Series::line("noise floor", floor),
     ];
     out.files

@@ -8,20 +8,24 @@
 
 use autograd::Var;
 use data::DataLoader;
-use layers::{Mode, Module};
+use layers::{Activation, Mode, Module};
 use optim::{Optimizer, Sgd, SgdConfig, bce};
 use rand::{SeedableRng, rngs::StdRng};
 use tensor::Tensor;
 
 use crate::context::Context;
 use crate::eval::{predict, threshold};
+use crate::fit::{Observer, fit};
+use crate::history::History;
 use crate::metrics::{accuracy, classes};
 use crate::networks::xor_net;
 use crate::plot::{self, Labels, Series};
 use crate::progress::Progress;
-use crate::report::{LessonError, Outcome, check_finite};
+use crate::recipe::{self, Interval, LessonRecipe, Param, Schedule};
+use crate::report::{LessonError, Outcome};
 
 /// The course's recipe.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Recipe {
     /// Points in the data set.
     pub points: usize,
@@ -30,87 +34,89 @@ pub struct Recipe {
     /// Passes over the data.
     pub epochs: usize,
     /// Hidden layer sizes to compare.
-    pub hidden: [usize; 3],
+    pub hidden: Vec<usize>,
+    /// The hidden layer's activation.
+    pub activation: Activation,
     /// Seeds over which to count how often each size solves XOR.
-    pub seeds: u64,
+    pub seeds: usize,
 }
 
-/// 100 points, SGD lr 0.1, batch size 1 in order, 500 epochs, H = 1, 2, 3, 10 seeds.
-pub const RECIPE: Recipe = Recipe {
-    points: 100,
-    lr: 0.1,
-    epochs: 500,
-    hidden: [1, 2, 3],
-    seeds: 10,
-};
+impl LessonRecipe for Recipe {
+    /// 100 points, SGD lr 0.1, batch size 1 in order, 500 epochs, H = 1, 2, 3 sigmoid
+    /// units, 10 seeds.
+    fn course(_schedule: Schedule) -> Recipe {
+        Recipe {
+            points: 100,
+            lr: 0.1,
+            epochs: 500,
+            hidden: vec![1, 2, 3],
+            activation: Activation::Sigmoid,
+            seeds: 10,
+        }
+    }
+}
+
+impl recipe::Recipe for Recipe {
+    fn params(&mut self) -> Vec<Param<'_>> {
+        vec![
+            Param::count("points", "noisy XOR points", &mut self.points),
+            Param::f32("lr", "SGD learning rate", &mut self.lr, Interval::Positive),
+            Param::count("epochs", "passes over the points", &mut self.epochs),
+            Param::counts("hidden", "hidden sizes to compare", &mut self.hidden),
+            Param::activation("activation", "hidden activation", &mut self.activation),
+            Param::count("seeds", "seeds for the solved count", &mut self.seeds),
+        ]
+    }
+}
 
 /// One trained network and its history.
 struct Run {
     model: layers::Sequential,
-    loss: Vec<(f64, f64)>,
-    accuracy: Vec<(f64, f64)>,
+    history: History,
 }
 
 /// Trains `2 → hidden → 1` from the initialisation drawn with `seed`.
 fn train(
+    recipe: &Recipe,
     hidden: usize,
-    x: &Tensor,
-    y: &Tensor,
+    (x, y): (&Tensor, &Tensor),
     seed: u64,
-    epochs: usize,
-    progress: Option<Progress>,
+    observers: &mut [&mut dyn Observer],
 ) -> Result<Run, LessonError> {
     let mut rng = StdRng::seed_from_u64(seed);
-    let model = xor_net(hidden, &mut rng);
-    let mut opt = Sgd::new(
-        model.parameters(),
-        SgdConfig {
-            lr: RECIPE.lr,
-            ..SgdConfig::default()
-        },
-    )
-    .expect("valid SGD settings");
+    let model = xor_net(hidden, recipe.activation, &mut rng);
+    let config = SgdConfig {
+        lr: recipe.lr,
+        ..SgdConfig::default()
+    };
+    let mut opt = Sgd::new(model.parameters(), config).expect("the recipe checked the settings");
     let loader = DataLoader::new(x, y, 1);
     let truth = classes(y);
-    let (mut loss_curve, mut acc_curve) = (Vec::new(), Vec::new());
-    let mut progress = progress;
-    for epoch in 1..=epochs {
-        let mut total = 0.0;
-        for (step, (x_b, y_b)) in loader.in_order().enumerate() {
+    let history = fit(
+        recipe.epochs,
+        |_| loader.in_order(),
+        |(x_b, y_b)| {
             let y_hat = model.forward(&Var::constant(x_b), Mode::Train);
             let loss = bce(&y_hat, &y_b);
             opt.zero_grad();
             loss.backward();
             opt.step();
-            check_finite(loss.item(), epoch, step + 1)?;
-            total += loss.item() as f64;
-        }
-        let mean_loss = total / loader.len() as f64;
-        let acc = accuracy(&threshold(&predict(&model, x, 1024)), &truth);
-        loss_curve.push((epoch as f64, mean_loss));
-        acc_curve.push((epoch as f64, acc));
-        if let Some(p) = progress.as_mut() {
-            p.step(mean_loss as f32);
-            if epoch % 50 == 0 || epoch == epochs {
-                p.epoch(epoch, &[("loss", mean_loss), ("accuracy", acc)]);
-            }
-        }
-    }
-    if let Some(p) = progress {
-        p.finish();
-    }
-    Ok(Run {
-        model,
-        loss: loss_curve,
-        accuracy: acc_curve,
-    })
+            loss.item()
+        },
+        |_| {
+            let predicted = threshold(&predict(&model, x, 1024));
+            vec![("train_accuracy", accuracy(&predicted, &truth))]
+        },
+        observers,
+    )?;
+    Ok(Run { model, history })
 }
 
 /// Runs the lesson.
 pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
-    let epochs = ctx.epochs.unwrap_or(RECIPE.epochs);
+    let recipe: Recipe = ctx.recipe();
     let mut rng = StdRng::seed_from_u64(ctx.seed);
-    let (x, y) = data::xor::xor(RECIPE.points, &mut rng);
+    let (x, y) = data::xor::xor(recipe.points, &mut rng);
     let truth = classes(&y);
     let points: Vec<(f64, f64, usize)> = (0..x.dim(0))
         .map(|i| (x.at(&[i, 0]) as f64, x.at(&[i, 1]) as f64, truth[i]))
@@ -124,7 +130,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
             .collect()
     };
     let data_labels = Labels {
-        title: "XOR: 100 noisy points".into(),
+        title: format!("XOR: {} noisy points", recipe.points),
         x: "x₁".into(),
         y: "x₂".into(),
         ..Labels::default()
@@ -138,19 +144,13 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         ],
     )?);
 
-    for h in RECIPE.hidden {
+    for &h in &recipe.hidden {
         let title = format!("2 → {h} → 1, seed {}", ctx.seed);
-        let run = train(
-            h,
-            &x,
-            &y,
-            ctx.seed,
-            epochs,
-            Some(Progress::new(&title, epochs, 1)),
-        )?;
-        let final_acc = run.accuracy.last().map_or(0.0, |p| p.1);
+        let mut progress = Progress::new(&title, recipe.epochs, recipe.points).every(50);
+        let run = train(&recipe, h, (&x, &y), ctx.seed, &mut [&mut progress])?;
+        progress.finish();
+        let final_acc = run.history.last("train_accuracy").unwrap_or(0.0);
         out.metric(&format!("accuracy_h{h}"), final_acc);
-        out.curve(&format!("train_loss_h{h}"), &run.loss);
         let model = &run.model;
         let p = |a: f64, b: f64| {
             let xy = Tensor::from_vec(vec![a as f32, b as f32], &[1, 2]).expect("two numbers");
@@ -170,28 +170,31 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
             y_right: "accuracy".into(),
         };
         let series = [
-            Series::line("loss", run.loss),
-            Series::line("accuracy", run.accuracy).on_right_axis(),
+            Series::line("loss", run.history.curve("train_loss")),
+            Series::line("accuracy", run.history.curve("train_accuracy")).on_right_axis(),
         ];
         out.files.push(plot::line_chart(
             &ctx.out(&format!("curves_h{h}.png")),
             &labels,
             &series,
         )?);
+        let history = std::mem::take(&mut out.history);
+        out.history = history.merge(run.history.suffixed(&format!("_h{h}")));
     }
 
     println!(
         "How often does each H solve XOR (100% accuracy) over {} seeds?",
-        RECIPE.seeds
+        recipe.seeds
     );
-    for h in RECIPE.hidden {
+    for &h in &recipe.hidden {
         let mut solved = 0;
-        for s in 0..RECIPE.seeds {
-            let run = train(h, &x, &y, ctx.seed + s, epochs, None)?;
-            solved += usize::from(run.accuracy.last().is_some_and(|p| p.1 == 1.0));
+        for s in 0..recipe.seeds as u64 {
+            let run = train(&recipe, h, (&x, &y), ctx.seed + s, &mut [])?;
+            solved += usize::from(run.history.last("train_accuracy") == Some(1.0));
         }
-        println!("  H = {h}: {solved}/{}", RECIPE.seeds);
-        out.metric(&format!("solved_of_10_h{h}"), solved as f64);
+        println!("  H = {h}: {solved}/{}", recipe.seeds);
+        out.metric(&format!("solved_h{h}"), solved as f64);
     }
+    out.metric("seeds", recipe.seeds as f64);
     Ok(out)
 }
