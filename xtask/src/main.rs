@@ -10,6 +10,7 @@ mod args;
 mod bench;
 mod compare;
 mod data;
+mod exercise;
 mod lesson;
 mod predict;
 mod seeds;
@@ -31,6 +32,8 @@ COMMANDS:
     compare RUN/history.json... [--metric NAME] [--out FILE]
                                            overlay the curves of several runs
     test                                   run every test of the workspace in release mode
+    exercise [NAME|next] [--hint] [--watch] [--reset]
+                                           the workbook: list, check or watch the exercises
     data [--data-dir DIR]                  fetch or verify the data sets the lessons use
     bench [--quick] [SECTION...]           print the benchmark table (gemm xor lesson3 lesson6 lesson7)
     predict FILE... [--model FILE]         classify image files with the lesson-7 model
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
         "test" => test::run(rest),
         "data" => data::run(rest),
         "lesson" => lesson::run(rest),
+        "exercise" => exercise::run(rest),
         "compare" => compare::run(rest),
         "bench" => bench::run(rest),
         "predict" => predict::run(rest),
