@@ -10,7 +10,7 @@
 //!
 //! [`conv2d_naive`] is the direct nested loop to read first. [`conv2d`] and
 //! [`conv2d_backward`] check the shapes and hand the work to
-//! [`kernels::conv`](crate::kernels::conv), which builds `cols` with
+//! [`kernels::conv`], which builds `cols` with
 //! [`im2col`](crate::im2col) for a chunk of images at a time; the tests check it against
 //! the nested loops.
 

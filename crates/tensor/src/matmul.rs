@@ -1,23 +1,15 @@
 //! Matrix products: `C = A·B` for 2-D tensors and for batches of them.
 //!
 //! `C[i, j] = Σ_k A[i, k] · B[k, j]`. [`matmul_naive`] is that triple loop, to read first.
-//! [`Tensor::matmul`] hands the same sum to [`kernels::gemm`](crate::kernels::gemm), the
+//! [`Tensor::matmul`] hands the same sum to [`kernels::gemm`], the
 //! `gemm` crate's blocked, SIMD and multi-threaded kernel; the tests check that they agree.
 //!
 //! Each operand may be read transposed without copying it: backpropagation through
 //! `C = A·B` needs `A·Bᵀ`-style products (`dA = dC·Bᵀ`, `dB = Aᵀ·dC`).
 
 use crate::kernels;
+pub use crate::shape::Transpose;
 use crate::tensor::Tensor;
-
-/// Whether an operand of a matrix product is read as stored or transposed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Transpose {
-    /// Use the matrix as stored.
-    No,
-    /// Use its transpose.
-    Yes,
-}
 
 /// The reference triple loop: `C[i, j] = Σ_k A[i, k] · B[k, j]` for row-major slices
 /// `a: [m, k]`, `b: [k, n]`, returning `c: [m, n]`.

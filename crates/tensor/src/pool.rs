@@ -5,7 +5,7 @@
 //! flows only to the element that won: `∂L/∂x[i] = Σ_{outputs whose argmax is i} ∂L/∂y`.
 //!
 //! [`max_pool2d_naive`] is the definition, to read first; [`max_pool2d`] computes the same
-//! maxima and indices with [`kernels::pool`](crate::kernels::pool).
+//! maxima and indices with [`kernels::pool`].
 
 use crate::kernels;
 use crate::tensor::Tensor;

@@ -1,8 +1,19 @@
-//! Shape arithmetic: element counts, row-major strides and NumPy broadcasting.
+//! Shape arithmetic: element counts, row-major strides, NumPy broadcasting, and whether a
+//! matrix is read as stored or transposed.
 //!
 //! Broadcasting (NumPy, PyTorch): align two shapes at their last axis; each pair of lengths
 //! must be equal or one of them 1, and the result takes the larger. `[4, 1, 3]` with `[5, 1]`
 //! gives `[4, 5, 3]`.
+
+/// Whether an operand of a matrix product is read as stored or transposed: the same
+/// row-major data, with the roles of its row and column strides swapped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transpose {
+    /// Use the matrix as stored.
+    No,
+    /// Use its transpose.
+    Yes,
+}
 
 /// The number of elements of a tensor of `shape`: `Π shape` (1 for the scalar shape `[]`).
 pub fn numel(shape: &[usize]) -> usize {

@@ -4,7 +4,7 @@
 //! each call. It equals [`matmul_naive`](crate::matmul::matmul_naive) up to the order of
 //! each sum; the tests of `matmul.rs` and `tests/properties.rs` check it.
 
-use crate::matmul::Transpose;
+use crate::shape::Transpose;
 
 /// Below this many multiply-adds (`m·k·n`) a product runs on one thread: handing work to a
 /// second core costs a few microseconds, more than such a product takes.
