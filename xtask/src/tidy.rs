@@ -500,17 +500,6 @@ fn the_shared_folder_check_catches_a_path() {
 // 6. No module cycles
 // ---------------------------------------------------------------------------------------
 
-/// Edges the cycle check leaves out, `(crate folder, from, to, why)`. Each must still exist:
-/// once the code no longer has it, the test fails until the entry is removed too.
-const KNOWN_EDGES: [(&str, &str, &str, &str); 1] = [(
-    "crates/tensor",
-    "kernels",
-    "matmul",
-    "kernels/gemm.rs takes `Transpose` from matmul.rs, whose `Tensor::matmul` calls the GEMM \
-     kernel: `Transpose` belongs in a module below both. Until it moves there, this edge is \
-     known.",
-)];
-
 /// Every crate folder of the workspace: `crates/*` with a `src/`, and `xtask`.
 fn crate_dirs() -> Vec<PathBuf> {
     let root = root();
@@ -557,15 +546,7 @@ fn no_crate_has_a_module_cycle() {
     let mut problems = Vec::new();
     for dir in crate_dirs() {
         let name = shown(&dir);
-        let mut graph = module_graph(&source_files(&dir));
-        for (krate, from, to, _why) in KNOWN_EDGES.iter().filter(|e| e.0 == name) {
-            let removed = graph.get_mut(*from).and_then(|edges| edges.remove(*to));
-            if removed.is_none() {
-                problems.push(format!(
-                    "{krate}: the known edge {from} → {to} is gone; remove it from KNOWN_EDGES"
-                ));
-            }
-        }
+        let graph = module_graph(&source_files(&dir));
         if let Some(cycle) = find_cycle(&graph) {
             problems.push(describe_cycle(&name, &graph, &cycle));
         }
