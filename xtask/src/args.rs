@@ -1,5 +1,10 @@
 //! A few flags shared by the commands, parsed by hand (the xtask stays dependency-light).
+//!
+//! The command line is the world: a wrong flag is an [`ArgError`] that names it, printed to
+//! the user, never a panic.
 
+use std::fmt;
+use std::num::ParseIntError;
 use std::path::PathBuf;
 
 /// Flags and positional arguments of one command.
@@ -19,35 +24,76 @@ pub struct Args {
     pub model: Option<PathBuf>,
 }
 
-/// Parses `args`; an unknown flag or a missing or malformed value is an error message.
-pub fn parse(args: &[String]) -> Result<Args, String> {
+/// What is wrong with a command line.
+#[derive(Debug)]
+pub enum ArgError {
+    /// A flag that takes a value came last.
+    MissingValue(&'static str),
+    /// A flag's value is not a whole number.
+    NotANumber {
+        /// The flag.
+        flag: &'static str,
+        /// What was given.
+        value: String,
+        /// The parser's error.
+        source: ParseIntError,
+    },
+    /// A flag no command knows.
+    UnknownFlag(String),
+}
+
+impl fmt::Display for ArgError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ArgError::MissingValue(flag) => write!(f, "{flag} needs a value"),
+            ArgError::NotANumber {
+                flag,
+                value,
+                source,
+            } => write!(f, "{flag} {value}: {source}"),
+            ArgError::UnknownFlag(flag) => write!(f, "unknown flag {flag}"),
+        }
+    }
+}
+
+impl std::error::Error for ArgError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ArgError::NotANumber { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// Parses `args`; an unknown flag or a missing or malformed value is an [`ArgError`].
+pub fn parse(args: &[String]) -> Result<Args, ArgError> {
     let mut out = Args::default();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or(format!("{name} needs a value"));
+        let mut value = |flag: &'static str| it.next().cloned().ok_or(ArgError::MissingValue(flag));
         match arg.as_str() {
-            "--seed" => {
-                out.seed = Some(
-                    value("--seed")?
-                        .parse()
-                        .map_err(|e| format!("--seed: {e}"))?,
-                )
-            }
+            "--seed" => out.seed = Some(number("--seed", value("--seed")?)?),
             "--data-dir" => out.data_dir = Some(PathBuf::from(value("--data-dir")?)),
-            "--epochs" => {
-                out.epochs = Some(
-                    value("--epochs")?
-                        .parse()
-                        .map_err(|e| format!("--epochs: {e}"))?,
-                )
-            }
+            "--epochs" => out.epochs = Some(number("--epochs", value("--epochs")?)?),
             "--model" => out.model = Some(PathBuf::from(value("--model")?)),
             "--quick" => out.quick = true,
-            flag if flag.starts_with("--") => return Err(format!("unknown flag {flag}")),
+            flag if flag.starts_with("--") => return Err(ArgError::UnknownFlag(flag.to_string())),
             _ => out.positional.push(arg.clone()),
         }
     }
     Ok(out)
+}
+
+/// The value of `flag` as a whole number.
+fn number<T: std::str::FromStr<Err = ParseIntError>>(
+    flag: &'static str,
+    value: String,
+) -> Result<T, ArgError> {
+    value.parse().map_err(|source| ArgError::NotANumber {
+        flag,
+        value,
+        source,
+    })
 }
 
 /// The workspace's root folder (the parent of `xtask/`).

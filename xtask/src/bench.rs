@@ -6,7 +6,9 @@
 //! and the ratio beside ours, and writes `target/bench/bench.json`. Every figure is the
 //! median of several timed runs after a warm-up; `--quick` times fewer runs.
 
-use std::process::{Command, ExitCode, Stdio};
+use std::fmt;
+use std::io::Write;
+use std::process::{Command, ExitCode, ExitStatus, Stdio};
 
 use crate::args;
 
@@ -15,7 +17,8 @@ mod sections;
 
 use measure::{Figure, peak_rss_mib};
 
-/// PyTorch 2 on the same 2-core machine (issue 8), and whether larger is better.
+/// A figure of PyTorch 2 for the same work, measured once on the same 2-core machine (the
+/// `PyTorch` column of docs/performance.md), and whether larger is better.
 struct Reference {
     name: &'static str,
     pytorch: f64,
@@ -87,7 +90,6 @@ pub fn run(raw: &[String]) -> ExitCode {
     if let [marker, name] = parsed.positional.as_slice()
         && marker == "__section"
     {
-        models::alloc::keep_freed_memory();
         for f in sections::run(name, parsed.quick) {
             println!("{}", f.to_line());
         }
@@ -123,19 +125,51 @@ pub fn run(raw: &[String]) -> ExitCode {
     print!("{}", table(&figures));
     let dir = args::workspace_root().join("target/bench");
     let path = dir.join("bench.json");
-    let written =
-        std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, json(&figures)));
-    if let Err(e) = written {
-        eprintln!("error: cannot write {}: {e}", path.display());
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        eprintln!("error: cannot create {}: {e}", dir.display());
+        return ExitCode::FAILURE;
+    }
+    if let Err(e) = atomic_file::write(&path, |f| f.write_all(json(&figures).as_bytes())) {
+        eprintln!("error: cannot write {e}");
         return ExitCode::FAILURE;
     }
     println!("written to {}", path.display());
     ExitCode::SUCCESS
 }
 
+/// Why a section's child process gave no figures.
+#[derive(Debug)]
+enum ChildError {
+    /// The path of the running `xtask` could not be found, to start it again.
+    NoExe(std::io::Error),
+    /// The child could not be started.
+    Start(std::io::Error),
+    /// The child failed (a panic, a missed assertion).
+    Failed(ExitStatus),
+}
+
+impl fmt::Display for ChildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ChildError::NoExe(e) => write!(f, "cannot find xtask itself: {e}"),
+            ChildError::Start(e) => write!(f, "cannot start: {e}"),
+            ChildError::Failed(status) => write!(f, "exited with {status}"),
+        }
+    }
+}
+
+impl std::error::Error for ChildError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ChildError::NoExe(e) | ChildError::Start(e) => Some(e),
+            ChildError::Failed(_) => None,
+        }
+    }
+}
+
 /// Runs one section in a child process and reads back its figures.
-fn run_child(section: &str, quick: bool) -> Result<Vec<Figure>, String> {
-    let exe = std::env::current_exe().map_err(|e| format!("cannot find xtask itself: {e}"))?;
+fn run_child(section: &str, quick: bool) -> Result<Vec<Figure>, ChildError> {
+    let exe = std::env::current_exe().map_err(ChildError::NoExe)?;
     let mut cmd = Command::new(exe);
     cmd.args(["bench", "__section", section]);
     if quick {
@@ -144,9 +178,9 @@ fn run_child(section: &str, quick: bool) -> Result<Vec<Figure>, String> {
     let out = cmd
         .stderr(Stdio::inherit())
         .output()
-        .map_err(|e| format!("cannot start: {e}"))?;
+        .map_err(ChildError::Start)?;
     if !out.status.success() {
-        return Err(format!("exited with {}", out.status));
+        return Err(ChildError::Failed(out.status));
     }
     let text = String::from_utf8_lossy(&out.stdout);
     Ok(text.lines().filter_map(Figure::from_line).collect())

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 mod args;
 mod bench;
 mod compare;
-mod data;
+mod datasets;
 mod exercise;
 mod lesson;
 mod predict;
@@ -42,8 +42,9 @@ COMMANDS:
 
 fn main() -> ExitCode {
     // Training frees and reallocates tens of megabytes per step; keep that memory in the
-    // process instead of handing it back to the OS each time (speed only, see models::alloc).
-    models::alloc::keep_freed_memory();
+    // process instead of handing it back to the OS each time (speed only, see alloc_tuning).
+    // Every bench section runs in a child `xtask` process, which starts here too.
+    alloc_tuning::keep_freed_memory();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((command, rest)) = args.split_first() else {
         print!("{HELP}");
@@ -55,7 +56,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         "test" => test::run(rest),
-        "data" => data::run(rest),
+        "data" => datasets::run(rest),
         "lesson" => lesson::run(rest),
         "exercise" => exercise::run(rest),
         "compare" => compare::run(rest),

@@ -81,8 +81,8 @@ pub fn run(lesson: &Lesson, ctx: &Context, k: usize) -> ExitCode {
     let json = serde_json::json!({"lesson": lesson.number, "seeds": seeds, "metrics": table});
     let json_path = ctx.out_dir.join("seeds.json");
     let text = serde_json::to_string_pretty(&json).expect("JSON of numbers");
-    if let Err(e) = data::fsutil::write_atomic(&json_path, |w| w.write_all(text.as_bytes())) {
-        eprintln!("error: {}: {e}", json_path.display());
+    if let Err(e) = atomic_file::write(&json_path, |w| w.write_all(text.as_bytes())) {
+        eprintln!("error: {e}");
         return ExitCode::FAILURE;
     }
     println!("  {}", json_path.display());

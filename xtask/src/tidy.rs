@@ -5,16 +5,26 @@
 //!    exists, and a link whose text names an item in inline code (``[`Var::sigmoid`](…rs)``)
 //!    points at a `.rs` file that still defines that item. Renaming a function breaks the
 //!    docs here, not in a reader's browser.
-//! 3. Every lesson in `crates/models/src/registry.rs` has `docs/lessons/<slug>.md`, and every
-//!    `docs/lessons/NN-*.md` belongs to a lesson of the registry.
+//! 3. Every lesson of the registry (`models::lessons()`, which xtask links) has
+//!    `docs/lessons/<slug>.md`, and every `docs/lessons/NN-*.md` belongs to a lesson of it.
 //! 4. `README.md` has a lesson-table row `| N | …` for every lesson of the registry.
 //! 5. No file under `crates/` or `xtask/` reaches for the folder CI lays beside the
 //!    checkout: the repository holds every file its tests read.
+//! 6. No crate has a cycle among its modules (see `module_graph` for what the nodes and
+//!    edges are), so each crate reads bottom-up.
+//! 7. One file renames temporary files into place: `crates/atomic_file/src/lib.rs`.
+//! 8. `unsafe` appears only in `crates/tensor/src/kernels/` (and the GEMM comparison
+//!    example beside it) and in `crates/alloc_tuning`.
 //!
-//! Only `std`: the xtask stays dependency-light.
+//! Only `std` (and the workspace's own `models`, for its registry): the xtask stays
+//! dependency-light.
 
 use std::fs;
 use std::path::{Component, Path, PathBuf};
+
+mod module_graph;
+
+use module_graph::{Graph, code_only, find_cycle, module_graph};
 
 /// The workspace root: the parent of `xtask/`.
 fn root() -> PathBuf {
@@ -363,37 +373,12 @@ fn named_items_and_definitions_are_recognised() {
 // 3 and 4. The registry, the lesson docs and the README table
 // ---------------------------------------------------------------------------------------
 
-/// `(number, slug)` of every lesson in `registry.rs`, read from its `number: N,` and
-/// `slug: "...",` lines.
+/// `(number, slug)` of every lesson of the registry, read from the registry itself.
 fn registry_lessons() -> Vec<(u32, String)> {
-    let path = root().join("crates/models/src/registry.rs");
-    let text = read(&path);
-    let field = |line: &str, name: &str| -> Option<String> {
-        let rest = line.trim().strip_prefix(name)?.strip_prefix(':')?.trim();
-        Some(rest.trim_end_matches(',').trim().to_string())
-    };
-    let numbers: Vec<u32> = text
-        .lines()
-        .filter_map(|l| field(l, "number"))
-        .map(|n| {
-            n.parse()
-                .unwrap_or_else(|e| panic!("registry.rs: `number: {n}`: {e}"))
-        })
-        .collect();
-    let slugs: Vec<String> = text
-        .lines()
-        .filter_map(|l| field(l, "slug"))
-        .filter_map(|s| Some(s.strip_prefix('"')?.strip_suffix('"')?.to_string()))
-        .collect();
-    assert!(
-        !slugs.is_empty() && numbers.len() == slugs.len(),
-        "tidy: could not read the lessons of {}: found {} `number:` and {} `slug: \"...\"` \
-         lines",
-        shown(&path),
-        numbers.len(),
-        slugs.len()
-    );
-    numbers.into_iter().zip(slugs).collect()
+    models::lessons()
+        .iter()
+        .map(|l| (l.number, l.slug.to_string()))
+        .collect()
 }
 
 #[test]
@@ -407,7 +392,7 @@ fn every_lesson_has_its_doc_and_every_doc_its_lesson() {
         .collect();
     assert!(
         missing.is_empty(),
-        "lessons in registry.rs without their page:\n  {}",
+        "lessons of the registry (crates/models/src/registry.rs) without their page:\n  {}",
         missing.join("\n  ")
     );
     let mut pages = Vec::new();
@@ -509,4 +494,174 @@ fn the_shared_folder_check_catches_a_path() {
     let text = ["let dir = \"", "..", "/..", "/shared/data\";"].concat();
     assert_eq!(names_shared_folder(&format!("ok\n{text}")), [2]);
     assert!(names_shared_folder("let dir = root.join(\"golden\");").is_empty());
+}
+
+// ---------------------------------------------------------------------------------------
+// 6. No module cycles
+// ---------------------------------------------------------------------------------------
+
+/// Every crate folder of the workspace: `crates/*` with a `src/`, and `xtask`.
+fn crate_dirs() -> Vec<PathBuf> {
+    let root = root();
+    let mut dirs: Vec<PathBuf> = fs::read_dir(root.join("crates"))
+        .expect("tidy: cannot list crates/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("src").is_dir())
+        .collect();
+    dirs.push(root.join("xtask"));
+    dirs.sort();
+    dirs
+}
+
+/// The `.rs` files under `dir/src`, as `(path relative to src/ with '/', text)`.
+fn source_files(dir: &Path) -> Vec<(String, String)> {
+    let src = dir.join("src");
+    let mut files = Vec::new();
+    files_with_ext(&src, ".rs", &mut files);
+    files
+        .iter()
+        .map(|f| {
+            let relative = f.strip_prefix(&src).expect("a file under src/");
+            let parts: Vec<String> = relative
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            (parts.join("/"), read(f))
+        })
+        .collect()
+}
+
+/// The cycle of `graph` in words: `name: a → b → a`, then the line that makes each edge.
+fn describe_cycle(name: &str, graph: &Graph, cycle: &[String]) -> String {
+    let mut text = format!("{name}: {}", cycle.join(" → "));
+    for pair in cycle.windows(2) {
+        let (file, line) = &graph[&pair[0]][&pair[1]];
+        text += &format!("\n    {} → {}: src/{file}:{line}", pair[0], pair[1]);
+    }
+    text
+}
+
+#[test]
+fn no_crate_has_a_module_cycle() {
+    let mut problems = Vec::new();
+    for dir in crate_dirs() {
+        let name = shown(&dir);
+        let graph = module_graph(&source_files(&dir));
+        if let Some(cycle) = find_cycle(&graph) {
+            problems.push(describe_cycle(&name, &graph, &cycle));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "module cycles (a module names another through `crate::`, which names it back; move \
+         what both need below both):\n  {}",
+        problems.join("\n  ")
+    );
+}
+
+#[test]
+fn the_cycle_check_catches_a_cycle() {
+    let file = |path: &str, text: &str| (path.to_string(), text.to_string());
+    // A crate shaped like `data`: a submodule naming its own parent, a doc link and a
+    // string that look like paths, a re-export at the root. No cycle.
+    let mut files = vec![
+        file(
+            "lib.rs",
+            "mod error;\nmod hash;\nmod idx;\npub use idx::{IdxArray, IdxProblem as Problem};\n",
+        ),
+        file(
+            "error.rs",
+            "//! See [`crate::idx`].\nconst S: &str = \"crate::idx\";\n",
+        ),
+        file("hash.rs", "pub fn hex() {}\n"),
+        file(
+            "idx.rs",
+            "use crate::error::DataError;\nuse crate::hash::hex;\n",
+        ),
+        file(
+            "idx/array.rs",
+            "use crate::idx::GZIP_MAGIC; // the same node\n",
+        ),
+    ];
+    let graph = module_graph(&files);
+    assert_eq!(find_cycle(&graph), None, "{graph:#?}");
+
+    // Now `error` holds idx's problem type, named through the root's re-export: a cycle.
+    files[1] = file("error.rs", "use std::fmt;\nuse crate::Problem;\n");
+    let graph = module_graph(&files);
+    let cycle = find_cycle(&graph).expect("error → idx → error");
+    assert_eq!(cycle, ["error", "idx", "error"]);
+    assert_eq!(
+        describe_cycle("crates/imaginary", &graph, &cycle),
+        "crates/imaginary: error → idx → error\n    error → idx: src/error.rs:2\n    \
+         idx → error: src/idx.rs:1"
+    );
+
+    // A module using an item the root defines is a cycle with the root, which declares it.
+    files[1] = file("error.rs", "fn f() { crate::run() }\n");
+    let cycle = find_cycle(&module_graph(&files)).expect("crate → error → crate");
+    assert_eq!(cycle, ["crate", "error", "crate"]);
+}
+
+#[test]
+fn code_only_blanks_comments_and_literals_but_keeps_lines() {
+    let text = "let a = '\"'; // crate::x\nlet b = r#\"crate::y\"#; /* crate::z */ crate::w\n";
+    let code = code_only(text);
+    assert_eq!(code.lines().count(), 2);
+    assert!(!code.contains("crate::x") && !code.contains("crate::y"));
+    assert!(
+        !code.contains("crate::z") && code.contains("crate::w"),
+        "{code}"
+    );
+    assert!(code_only("fn f<'a>(x: &'a str) {}").contains("'a str"));
+}
+
+// ---------------------------------------------------------------------------------------
+// 7 and 8. One atomic writer; unsafe code in its two places
+// ---------------------------------------------------------------------------------------
+
+/// Every `.rs` file under `crates/` and `xtask/` whose code (not its comments or strings)
+/// contains one of `needles`, as paths relative to the workspace root.
+fn files_whose_code_has(needles: &[&str]) -> Vec<String> {
+    let root = root();
+    let mut files = Vec::new();
+    files_with_ext(&root.join("crates"), ".rs", &mut files);
+    files_with_ext(&root.join("xtask"), ".rs", &mut files);
+    files
+        .iter()
+        .filter(|f| {
+            let code = code_only(&read(f));
+            needles.iter().any(|n| code.contains(n))
+        })
+        .map(|f| shown(f))
+        .collect()
+}
+
+#[test]
+fn one_file_renames_temporary_files_into_place() {
+    let renamers = files_whose_code_has(&[".persist(", ".persist_noclobber(", "fs::rename("]);
+    assert_eq!(
+        renamers,
+        ["crates/atomic_file/src/lib.rs"],
+        "write files with `atomic_file::write` or `AtomicFile`, the workspace's one atomic \
+         writer (temporary file beside the destination, fsync, rename)"
+    );
+}
+
+#[test]
+fn unsafe_code_lives_in_the_kernels_and_the_allocator_setting() {
+    let allowed = |f: &String| {
+        f.starts_with("crates/tensor/src/kernels/")
+            || f.starts_with("crates/tensor/examples/")
+            || f.starts_with("crates/alloc_tuning/")
+    };
+    let elsewhere: Vec<String> = files_whose_code_has(&["unsafe "])
+        .into_iter()
+        .filter(|f| !allowed(f))
+        .collect();
+    assert!(
+        elsewhere.is_empty(),
+        "`unsafe` outside crates/tensor/src/kernels/ and crates/alloc_tuning:\n  {}",
+        elsewhere.join("\n  ")
+    );
 }

@@ -1,11 +1,12 @@
 //! Downloading a data file from a list of mirrors, trusting it only once its SHA-256 matches.
 //!
-//! For each mirror in turn: request `mirror + file name`, stream the body into a temporary
-//! file in the destination directory while hashing it (with a progress bar on a terminal),
-//! check the length against `Content-Length` and the hash against the published one, and
-//! only then rename the temporary file to its final name. A 404, a dropped connection, a
-//! short body or a wrong hash moves on to the next mirror and leaves nothing behind; if no
-//! mirror delivers, the error lists what each one did.
+//! For each mirror in turn: request `mirror + file name`, stream the body into an
+//! [`AtomicFile`] (a temporary file beside the destination) while hashing it (with a
+//! progress bar on a terminal), check the length against `Content-Length` and the hash
+//! against the published one, and only then commit it under its final name. A 404, a
+//! dropped connection, a short body or a wrong hash moves on to the next mirror and leaves
+//! nothing behind (the uncommitted file deletes itself); if no mirror delivers, the error
+//! lists what each one did.
 //!
 //! The mirror list is a parameter, so tests serve files from `127.0.0.1`.
 
@@ -13,11 +14,12 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use atomic_file::AtomicFile;
 use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 
-use crate::error::{DataError, io_error};
-use crate::fsutil::{hex, temp_file_beside};
+use crate::error::DataError;
+use crate::hash::hex;
 
 /// The public MNIST mirrors torchvision uses, tried in this order.
 pub const MNIST_MIRRORS: &[&str] = &[
@@ -54,9 +56,11 @@ pub fn fetch_missing(
     Ok(fetched)
 }
 
-/// Downloads `file` to `dest` from the first mirror that serves it with the right hash.
-/// On failure `dest` does not exist and no temporary file remains.
+/// Downloads `file` to `dest` from the first mirror that serves it with the right hash,
+/// creating `dest`'s folder if needed (a fresh data cache). On failure `dest` does not
+/// exist and no temporary file remains.
 pub fn download(dest: &Path, file: &RemoteFile<'_>, mirrors: &[&str]) -> Result<(), DataError> {
+    atomic_file::create_folder_for(dest)?;
     let agent = ureq::Agent::config_builder()
         .timeout_connect(Some(Duration::from_secs(30)))
         .timeout_per_read(Some(Duration::from_secs(60)))
@@ -76,20 +80,24 @@ pub fn download(dest: &Path, file: &RemoteFile<'_>, mirrors: &[&str]) -> Result<
     })
 }
 
-/// One attempt: stream `url` into a temporary file beside `dest`, check length and hash,
-/// rename. The temporary file is deleted on every error path (it is dropped unpersisted).
+/// One attempt: stream `url` into an [`AtomicFile`] for `dest`, check length and hash,
+/// commit. On every error path the file is dropped uncommitted, which deletes it.
 fn download_from(
     agent: &ureq::Agent,
     url: &str,
     dest: &Path,
     expected: &str,
 ) -> Result<(), DataError> {
-    let http = |problem: String| DataError::Http {
+    let http = |problem: String, source: Option<ureq::Error>| DataError::Http {
         url: url.to_string(),
         problem,
+        source,
     };
-    let temp = temp_file_beside(dest)?;
-    let mut response = agent.get(url).call().map_err(|e| http(e.to_string()))?;
+    let mut out = AtomicFile::create(dest)?;
+    let mut response = agent
+        .get(url)
+        .call()
+        .map_err(|e| http("request failed".to_string(), Some(e)))?;
     let length: Option<u64> = response
         .headers()
         .get("content-length")
@@ -97,7 +105,6 @@ fn download_from(
     let bar = progress_bar(length, url);
 
     let mut reader = response.body_mut().as_reader();
-    let mut out = temp.as_file();
     let mut hasher = Sha256::new();
     let mut received: u64 = 0;
     let mut buf = vec![0u8; 1 << 16];
@@ -108,13 +115,14 @@ fn download_from(
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => {
                 let of = length.map(|l| format!(" of {l}")).unwrap_or_default();
-                return Err(http(format!(
-                    "connection failed after {received}{of} bytes: {e}"
-                )));
+                return Err(http(
+                    format!("connection failed after {received}{of} bytes"),
+                    Some(ureq::Error::from(e)),
+                ));
             }
         };
         hasher.update(&buf[..n]);
-        out.write_all(&buf[..n]).map_err(io_error(temp.path()))?;
+        out.write_all(&buf[..n]).map_err(|e| out.error(e))?;
         received += n as u64;
         bar.set_position(received);
     }
@@ -122,9 +130,10 @@ fn download_from(
     if let Some(length) = length
         && received != length
     {
-        return Err(http(format!(
-            "body ended after {received} of {length} bytes"
-        )));
+        return Err(http(
+            format!("body ended after {received} of {length} bytes"),
+            None,
+        ));
     }
 
     let actual = hex(&hasher.finalize());
@@ -135,11 +144,7 @@ fn download_from(
             actual,
         });
     }
-    out.sync_all().map_err(io_error(temp.path()))?;
-    temp.persist(dest).map_err(|e| DataError::Io {
-        path: dest.to_path_buf(),
-        source: e.error,
-    })?;
+    out.commit()?;
     Ok(())
 }
 

@@ -28,16 +28,15 @@
 use std::io::{self, Read, Write};
 use std::path::Path;
 
-use crate::error::{DataError, io_error};
-use crate::fsutil::write_atomic;
 use flate2::read::MultiGzDecoder;
 use flate2::write::GzEncoder;
 
-mod array;
-mod problem;
+use crate::error::{DataError, io_error};
 
+mod array;
+
+pub use crate::error::IdxProblem;
 pub use array::{IdxArray, IdxType};
-pub use problem::IdxProblem;
 
 /// The two bytes every gzip stream starts with.
 pub const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
@@ -84,10 +83,12 @@ pub fn encode(array: &IdxArray) -> Vec<u8> {
 
 /// Writes `array` to `path` as IDX, gzip-compressed if `gzip` is true.
 ///
-/// The file appears only when complete (written to a temporary file, then renamed).
+/// The file appears only when complete (written by [`atomic_file::write`]); its folder is
+/// created if missing.
 pub fn write(path: &Path, array: &IdxArray, gzip: bool) -> Result<(), DataError> {
     let bytes = encode(array);
-    write_atomic(path, |file| {
+    atomic_file::create_folder_for(path)?;
+    atomic_file::write(path, |file| {
         if gzip {
             let mut encoder = GzEncoder::new(file, flate2::Compression::default());
             encoder.write_all(&bytes)?;
@@ -96,7 +97,8 @@ pub fn write(path: &Path, array: &IdxArray, gzip: bool) -> Result<(), DataError>
         } else {
             file.write_all(&bytes)
         }
-    })
+    })?;
+    Ok(())
 }
 
 /// Parses from a stream: the header first, then exactly the body it claims, then a check
@@ -137,7 +139,10 @@ fn parse_stream(reader: &mut impl Read, available: Option<u64>) -> Result<IdxArr
         .iter()
         .try_fold(dtype.size() as u64, |acc, &d| acc.checked_mul(d as u64))
         .filter(|&bytes| bytes <= MAX_BODY_BYTES)
-        .ok_or_else(|| IdxProblem::TooLarge { dims: dims.clone() })?;
+        .ok_or_else(|| IdxProblem::TooLarge {
+            dims: dims.clone(),
+            limit: MAX_BODY_BYTES,
+        })?;
 
     if let Some(total) = available {
         let actual = total - header_len;

@@ -23,7 +23,6 @@ use image::{GrayImage, ImageFormat};
 use tensor::Tensor;
 
 use crate::error::{DataError, io_error};
-use crate::fsutil::write_atomic;
 
 /// The side of an MNIST image.
 pub const MNIST_SIDE: u32 = 28;
@@ -43,9 +42,10 @@ pub fn load_digit(path: &Path, invert: bool) -> Result<Tensor, DataError> {
 /// Returns `[1, side, side]`.
 pub fn load_image(path: &Path, side: u32, invert: bool) -> Result<Tensor, DataError> {
     let bytes = std::fs::read(path).map_err(io_error(path))?;
-    let decoded = image::load_from_memory(&bytes).map_err(|e| DataError::Image {
+    let decoded = image::load_from_memory(&bytes).map_err(|source| DataError::Image {
         path: path.to_path_buf(),
-        problem: format!("cannot decode image: {e}"),
+        problem: "cannot decode image",
+        source,
     })?;
     let mut gray = decoded.to_luma8();
     if gray.dimensions() != (side, side) {
@@ -77,16 +77,20 @@ pub fn save_png(path: &Path, x: &Tensor) -> Result<(), DataError> {
     save_gray(path, &image)
 }
 
-/// Saves a grayscale image as PNG, atomically (temporary file, then rename).
+/// Saves a grayscale image as PNG, atomically ([`atomic_file::write`]); its folder is
+/// created if missing.
 pub fn save_gray(path: &Path, image: &GrayImage) -> Result<(), DataError> {
     let mut png = std::io::Cursor::new(Vec::new());
     image
         .write_to(&mut png, ImageFormat::Png)
-        .map_err(|e| DataError::Image {
+        .map_err(|source| DataError::Image {
             path: path.to_path_buf(),
-            problem: format!("cannot encode PNG: {e}"),
+            problem: "cannot encode PNG",
+            source,
         })?;
-    write_atomic(path, |file| file.write_all(png.get_ref()))
+    atomic_file::create_folder_for(path)?;
+    atomic_file::write(path, |file| file.write_all(png.get_ref()))?;
+    Ok(())
 }
 
 /// A value in `[0, 1]` as a byte 0–255 (clamped, rounded).

@@ -3,11 +3,13 @@
 //! Everything between a file on disk and a mini-batch a network trains on.
 //!
 //! Read the files in this order:
-//! - `error`: [`DataError`], the one error type; every case names the file and the problem.
+//! - `error`: [`DataError`], the one error type, every case naming the file and the
+//!   problem; and [`IdxProblem`](idx::IdxProblem), what can be wrong with IDX bytes.
 //! - `idx`: the IDX file format of MNIST, read (raw or gzip, validated, never panicking)
 //!   and written.
 //! - `root`: where data lives, [`data_root`] (`--data-dir`, then `GRADSCHOOL_DATA`, then a
 //!   per-user cache).
+//! - `hash`: SHA-256 as lowercase hex.
 //! - `download`: fetching a file from mirrors, trusted only once its SHA-256 matches.
 //! - `mnist`: MNIST and Fashion-MNIST as tensors `[N, 1, 28, 28]` with labels.
 //! - `iris`, `xor`, `regression`: the small data sets of the early lessons.
@@ -16,7 +18,10 @@
 //! - `loader`: the [`DataLoader`] that cuts mini-batches.
 //! - `augment`: inverted images, joined data sets.
 //! - `image_io`, `font`, `grid`: image files in and out, and captioned sample grids.
-//! - `fsutil`: atomic writes and hashing, shared by everything that writes files.
+//!
+//! Every file the crate writes (downloads, IDX exports, PNGs) goes through the workspace's
+//! one atomic writer, [`atomic_file`]: it appears whole or not at all, and its folder is
+//! created if missing.
 //!
 //! ```
 //! use rand::{SeedableRng, rngs::StdRng};
@@ -38,8 +43,8 @@ pub mod augment;
 pub mod download;
 mod error;
 pub mod font;
-pub mod fsutil;
 pub mod grid;
+pub mod hash;
 pub mod idx;
 pub mod image_io;
 pub mod iris;

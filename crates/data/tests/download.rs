@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use data::DataError;
 use data::download::{RemoteFile, download, fetch_missing};
-use data::fsutil::sha256_hex;
+use data::hash::sha256_hex;
 use data::mnist::{Dataset, Mnist, Split};
 
 /// What the server answers for one path.

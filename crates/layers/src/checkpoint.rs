@@ -6,14 +6,13 @@
 //! write (`"0.weight"`, …), so `model.load_state_dict(safetensors.torch.load_file(path))`
 //! reads it on the Python side.
 //!
-//! Saving never leaves a half-written file: the bytes go to a temporary file in the same
-//! directory, which is flushed to disk and then renamed over the destination. A rename
-//! within one directory is atomic, so the destination holds either the old file or the
+//! Saving never leaves a half-written file: the bytes go through the workspace's atomic
+//! writer, [`atomic_file::write`] (a temporary file in the same folder, synced to disk, then
+//! renamed over the destination), so the destination holds either the old file or the
 //! whole new one, whatever happens in between.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::fs::File;
-use std::io::{self, Write};
+use std::io::Write;
 use std::path::Path;
 
 use safetensors::{Dtype, SafeTensors, tensor::TensorView};
@@ -146,9 +145,9 @@ fn write_entries(
             "save: two parameters are named `{name}`"
         );
     }
-    let format_error = |e: safetensors::SafeTensorError| LayerError::Format {
+    let format_error = |source| LayerError::Format {
         path: path.to_path_buf(),
-        reason: e.to_string(),
+        source,
     };
     let mut views = Vec::with_capacity(entries.len());
     for (name, shape, bytes) in &entries {
@@ -160,36 +159,7 @@ fn write_entries(
     // "format": "pt" lets Hugging Face tools read the file as PyTorch weights.
     let metadata = HashMap::from([("format".to_string(), "pt".to_string())]);
     let bytes = safetensors::serialize(views, Some(metadata)).map_err(format_error)?;
-    write_atomic(path, |file| file.write_all(&bytes))
-}
-
-/// Writes a file so that it appears whole or not at all: `fill` writes into a temporary
-/// file `.<name>.<random>.tmp` in `path`'s directory, which is synced to disk and renamed to
-/// `path`. On any error the temporary file is deleted and `path` is untouched.
-fn write_atomic(
-    path: &Path,
-    fill: impl FnOnce(&mut File) -> io::Result<()>,
-) -> Result<(), LayerError> {
-    let io_error = |source| LayerError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".{name}."))
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io_error)?;
-    fill(temp.as_file_mut()).map_err(io_error)?;
-    temp.as_file().sync_all().map_err(io_error)?;
-    temp.persist(path).map_err(|e| io_error(e.error))?;
+    atomic_file::write(path, |file| file.write_all(&bytes))?;
     Ok(())
 }
 
@@ -201,9 +171,9 @@ fn read_file(path: &Path) -> Result<Vec<u8>, LayerError> {
 }
 
 fn parse<'a>(path: &Path, bytes: &'a [u8]) -> Result<SafeTensors<'a>, LayerError> {
-    SafeTensors::deserialize(bytes).map_err(|e| LayerError::Format {
+    SafeTensors::deserialize(bytes).map_err(|source| LayerError::Format {
         path: path.to_path_buf(),
-        reason: e.to_string(),
+        source,
     })
 }
 
@@ -216,37 +186,4 @@ fn check_f32(path: &Path, name: &str, view: &TensorView<'_>) -> Result<(), Layer
         name: name.to_string(),
         dtype: format!("{:?}", view.dtype()),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The files in `dir`, by name.
-    fn listing(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
-    }
-
-    #[test]
-    fn an_interrupted_write_leaves_the_old_file_and_no_temporary() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("model.safetensors");
-        write_atomic(&path, |f| f.write_all(b"old contents")).unwrap();
-
-        // Simulate a crash halfway: some bytes are written, then the write fails.
-        let result = write_atomic(&path, |f| {
-            f.write_all(b"half of the new")?;
-            Err(io::Error::other("disk full"))
-        });
-
-        let err = result.unwrap_err();
-        assert!(err.to_string().contains("model.safetensors"), "{err}");
-        assert_eq!(std::fs::read(&path).unwrap(), b"old contents");
-        assert_eq!(listing(dir.path()), ["model.safetensors"]);
-    }
 }

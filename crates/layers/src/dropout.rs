@@ -5,7 +5,6 @@ use std::cell::RefCell;
 use autograd::Var;
 use rand::{SeedableRng, rngs::StdRng};
 
-use crate::error::LayerError;
 use crate::module::{Mode, Module};
 
 /// Inverted dropout. In [`Mode::Train`] each element is zeroed with probability `p` and the
@@ -23,14 +22,13 @@ use crate::module::{Mode, Module};
 /// use autograd::Var;
 /// use layers::{Dropout, Mode, Module};
 /// use tensor::Tensor;
-/// let dropout = Dropout::new(0.5, 42).unwrap();
+/// let dropout = Dropout::new(0.5, 42);
 /// let x = Var::constant(Tensor::ones(&[1, 1000]));
 /// // Training: about half the units are zero, the rest are 1/(1 − 0.5) = 2.
 /// let a = dropout.forward(&x, Mode::Train);
 /// assert!(a.value().data().iter().all(|&v| v == 0.0 || v == 2.0));
 /// // Evaluation: the identity.
 /// assert_eq!(dropout.forward(&x, Mode::Eval).value().data(), x.value().data());
-/// assert!(Dropout::new(1.0, 42).is_err());
 /// ```
 #[derive(Debug)]
 pub struct Dropout {
@@ -40,20 +38,20 @@ pub struct Dropout {
 
 impl Dropout {
     /// Dropout with drop probability `p`, its masks drawn from a generator seeded with
-    /// `seed`. Fails unless `0 ≤ p < 1` (at `p = 1` nothing would survive to be rescaled).
-    pub fn new(p: f32, seed: u64) -> Result<Dropout, LayerError> {
-        if !(0.0..1.0).contains(&p) {
-            return Err(LayerError::InvalidHyperparameter {
-                layer: "Dropout",
-                name: "p",
-                value: p,
-                expected: "in [0, 1)",
-            });
-        }
-        Ok(Dropout {
+    /// `seed`.
+    ///
+    /// Panics unless `0 ≤ p < 1` (at `p = 1` nothing would survive to be rescaled): a rate
+    /// in code is a programmer's choice, as in [`Var::dropout`], which checks the same
+    /// range. A rate typed by a user is checked where it enters, before it gets here.
+    pub fn new(p: f32, seed: u64) -> Dropout {
+        assert!(
+            (0.0..1.0).contains(&p),
+            "Dropout::new: p must be in [0, 1), got {p}"
+        );
+        Dropout {
             p,
             rng: RefCell::new(StdRng::seed_from_u64(seed)),
-        })
+        }
     }
 
     /// The drop probability `p`.

@@ -1,26 +1,16 @@
-//! The errors this crate returns instead of panicking: problems with files, which a program
-//! can meet through no fault of its own, and invalid hyperparameters.
+//! The error this crate returns instead of panicking: problems with checkpoint files, which
+//! a program can meet through no fault of its own.
 //!
-//! A shape mistake in a forward pass is a programmer error and panics instead.
+//! A shape mistake in a forward pass, or a hyperparameter outside its range (a dropout
+//! probability of 1), is a programmer error and panics instead, naming the layer.
 
 use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
-/// What went wrong building a layer, or saving or loading parameters.
+/// What went wrong saving or loading parameters.
 #[derive(Debug)]
 pub enum LayerError {
-    /// A hyperparameter outside its valid range, such as a dropout probability of 1.
-    InvalidHyperparameter {
-        /// The layer being built.
-        layer: &'static str,
-        /// The hyperparameter.
-        name: &'static str,
-        /// The value given.
-        value: f32,
-        /// The valid range, in words.
-        expected: &'static str,
-    },
     /// Reading, writing or renaming a file failed.
     Io {
         /// The file.
@@ -32,8 +22,8 @@ pub enum LayerError {
     Format {
         /// The file.
         path: PathBuf,
-        /// What the safetensors reader objected to.
-        reason: String,
+        /// What the safetensors reader or writer objected to.
+        source: safetensors::SafeTensorError,
     },
     /// The module has a parameter the file lacks.
     MissingTensor {
@@ -74,20 +64,11 @@ pub enum LayerError {
 impl fmt::Display for LayerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LayerError::InvalidHyperparameter {
-                layer,
-                name,
-                value,
-                expected,
-            } => write!(
-                f,
-                "{layer}: {name} = {value} is invalid, it must be {expected}"
-            ),
             LayerError::Io { path, source } => write!(f, "{}: {source}", path.display()),
-            LayerError::Format { path, reason } => {
+            LayerError::Format { path, source } => {
                 write!(
                     f,
-                    "{}: not a valid safetensors file: {reason}",
+                    "{}: not a valid safetensors file: {source}",
                     path.display()
                 )
             }
@@ -124,7 +105,18 @@ impl std::error::Error for LayerError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             LayerError::Io { source, .. } => Some(source),
+            LayerError::Format { source, .. } => Some(source),
             _ => None,
+        }
+    }
+}
+
+/// A checkpoint the [`atomic_file`] writer could not write is an I/O error about that file.
+impl From<atomic_file::WriteError> for LayerError {
+    fn from(e: atomic_file::WriteError) -> LayerError {
+        LayerError::Io {
+            path: e.path,
+            source: e.source,
         }
     }
 }

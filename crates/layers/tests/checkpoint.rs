@@ -190,8 +190,9 @@ fn a_failed_save_leaves_nothing_behind() {
 
     // The destination is a directory: the final rename fails after the temporary file was
     // written; the temporary file is removed again and the directory is untouched.
-    // (The crate's unit test `an_interrupted_write_leaves_the_old_file_and_no_temporary`
-    // shows an existing file surviving a write that fails halfway.)
+    // (The unit test `an_interrupted_write_leaves_the_old_file_and_no_temporary` of the
+    // `atomic_file` crate, which writes every checkpoint, shows an existing file surviving
+    // a write that fails halfway.)
     let target = dir.path().join("occupied.safetensors");
     std::fs::create_dir(&target).unwrap();
     std::fs::write(target.join("keep"), b"x").unwrap();

@@ -3,8 +3,8 @@
 
 use autograd::Var;
 use layers::{
-    Conv2d, Dropout, Flatten, LayerError, Linear, MaxPool2d, Mode, Module, PReLU, ReLU, Sequential,
-    Sigmoid, Tanh, summary,
+    Conv2d, Dropout, Flatten, Linear, MaxPool2d, Mode, Module, PReLU, ReLU, Sequential, Sigmoid,
+    Tanh, summary,
 };
 use rand::{SeedableRng, rngs::StdRng};
 use tensor::{Padding, Tensor, Window2d};
@@ -189,7 +189,7 @@ fn same_padding_pooling_keeps_the_last_partial_window() {
 
 #[test]
 fn dropout_drops_only_in_training_and_keeps_the_mean() {
-    let dropout = Dropout::new(0.25, 3).unwrap();
+    let dropout = Dropout::new(0.25, 3);
     let x = Var::constant(Tensor::ones(&[100, 100]));
     let a = dropout.forward(&x, Mode::Train);
     let a = a.value();
@@ -208,16 +208,18 @@ fn dropout_drops_only_in_training_and_keeps_the_mean() {
 }
 
 #[test]
-fn dropout_rejects_p_outside_0_to_1() {
+fn dropout_rejects_p_outside_0_to_1_naming_the_range() {
+    // A rate in code is a programmer error: a panic naming the layer, the value and the
+    // range, the same rule as `Var::dropout`.
     for p in [-0.1, 1.0, 1.5, f32::NAN] {
-        let err = Dropout::new(p, 0).unwrap_err();
-        assert!(matches!(
-            err,
-            LayerError::InvalidHyperparameter { name: "p", .. }
-        ));
-        assert!(err.to_string().contains("[0, 1)"), "{err}");
+        let panic = std::panic::catch_unwind(|| Dropout::new(p, 0)).unwrap_err();
+        let message = panic.downcast_ref::<String>().expect("a formatted message");
+        assert!(
+            message.starts_with("Dropout::new: p must be in [0, 1), got "),
+            "{message}"
+        );
     }
-    assert!(Dropout::new(0.0, 0).is_ok());
+    assert_eq!(Dropout::new(0.0, 0).p(), 0.0);
 }
 
 #[test]

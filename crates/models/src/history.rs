@@ -39,20 +39,51 @@ pub struct History {
 
 /// A history file could not be read.
 #[derive(Debug)]
-pub struct HistoryError {
-    /// The file.
-    pub path: PathBuf,
-    /// What was wrong with it.
-    pub message: String,
+pub enum HistoryError {
+    /// The operating system could not read it.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// It is not JSON.
+    Json {
+        /// The file.
+        path: PathBuf,
+        /// The JSON parser's error.
+        source: serde_json::Error,
+    },
+    /// It is JSON but not a history: what is missing or wrong.
+    Format {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, e.g. ``no whole number `seed` ``.
+        problem: String,
+    },
 }
 
 impl std::fmt::Display for HistoryError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.message)
+        match self {
+            HistoryError::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            HistoryError::Json { path, source } => {
+                write!(f, "{}: not JSON: {source}", path.display())
+            }
+            HistoryError::Format { path, problem } => write!(f, "{}: {problem}", path.display()),
+        }
     }
 }
 
-impl std::error::Error for HistoryError {}
+impl std::error::Error for HistoryError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            HistoryError::Io { source, .. } => Some(source),
+            HistoryError::Json { source, .. } => Some(source),
+            HistoryError::Format { .. } => None,
+        }
+    }
+}
 
 impl History {
     /// The values of `name`, one per epoch that measured it.
@@ -137,17 +168,17 @@ impl History {
         serde_json::json!({"lesson": lesson, "seed": seed, "recipe": recipe, "epochs": epochs})
     }
 
-    /// Writes [`History::to_json`] to `path`, atomically.
+    /// Writes [`History::to_json`] to `path`, atomically ([`atomic_file::write`]).
     pub fn write(
         &self,
         path: &Path,
         lesson: u32,
         seed: u64,
         recipe: serde_json::Value,
-    ) -> Result<(), data::DataError> {
+    ) -> Result<(), atomic_file::WriteError> {
         let text = serde_json::to_string_pretty(&self.to_json(lesson, seed, recipe))
             .expect("JSON of numbers and strings");
-        data::fsutil::write_atomic(path, |w| w.write_all(text.as_bytes()))
+        atomic_file::write(path, |w| w.write_all(text.as_bytes()))
     }
 }
 
@@ -169,13 +200,19 @@ pub struct SavedRun {
 impl SavedRun {
     /// Reads and checks a `history.json`.
     pub fn read(path: &Path) -> Result<SavedRun, HistoryError> {
-        let fail = |message: String| HistoryError {
+        let fail = |problem: String| HistoryError::Format {
             path: path.to_path_buf(),
-            message,
+            problem,
         };
-        let text = std::fs::read_to_string(path).map_err(|e| fail(e.to_string()))?;
+        let text = std::fs::read_to_string(path).map_err(|source| HistoryError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let json: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| fail(format!("not JSON: {e}")))?;
+            serde_json::from_str(&text).map_err(|source| HistoryError::Json {
+                path: path.to_path_buf(),
+                source,
+            })?;
         let number = |key: &str| {
             json[key]
                 .as_u64()

@@ -5,8 +5,14 @@
 //! (forward, loss, zero grads, backward, step), measure, draw, and report. [`registry`]
 //! holds every lesson's number, name and accuracy bars in one place; `cargo xtask lesson N`,
 //! the integration tests and the README table all read it, through [`run_lesson`].
+//!
+//! The modules, each using only those before it: `recipe` (a lesson's settings as data)
+//! and `context` (what a lesson is told), `plot` and `pictures` (drawing), `history` (the
+//! numbers of each epoch), `report` (what a lesson returns, or why it stopped), `fit` (the
+//! one training loop) and `progress` (what it shows), `metrics`, `eval`, `mnist`,
+//! `networks`, `own_images` (the lessons' tools), `lessons`, then `registry` (the list of
+//! lessons and their bars) and `summary` (the bars checked, `summary.json`).
 
-pub mod alloc;
 pub mod context;
 pub mod eval;
 pub mod fit;
@@ -22,11 +28,13 @@ pub mod progress;
 pub mod recipe;
 pub mod registry;
 pub mod report;
+pub mod summary;
 
 pub use context::{Context, DEFAULT_SEED};
 pub use recipe::Schedule;
 pub use registry::{Lesson, lesson, lessons};
-pub use report::{LessonError, Outcome, RunRecipe, Summary};
+pub use report::{LessonError, Outcome, OutputError};
+pub use summary::{RunRecipe, Summary};
 
 use std::time::Instant;
 
@@ -47,8 +55,10 @@ pub fn run_lesson(lesson: &Lesson, ctx: &Context) -> Result<Summary, LessonError
     for (name, was, now) in &changes {
         println!("  changed from the course's: {name} {was} → {now}");
     }
-    std::fs::create_dir_all(&ctx.out_dir)
-        .map_err(|e| LessonError::Output(format!("{}: {e}", ctx.out_dir.display())))?;
+    std::fs::create_dir_all(&ctx.out_dir).map_err(|source| OutputError::Folder {
+        path: ctx.out_dir.clone(),
+        source,
+    })?;
     let started = Instant::now();
     let mut outcome = (lesson.run)(ctx)?;
     let wall = started.elapsed().as_secs_f64();
@@ -58,7 +68,7 @@ pub fn run_lesson(lesson: &Lesson, ctx: &Context) -> Result<Summary, LessonError
         outcome
             .history
             .write(&path, lesson.number, ctx.seed, recipe_json.clone())
-            .map_err(|e| LessonError::Output(format!("{}: {e}", path.display())))?;
+            .map_err(OutputError::File)?;
         outcome.files.push(path);
     }
     let run_recipe = RunRecipe {

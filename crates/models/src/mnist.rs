@@ -7,14 +7,11 @@ use crate::context::Context;
 use crate::report::LessonError;
 
 /// The training or test split of MNIST, from `ctx.data_root` (downloaded there, with its
-/// SHA-256 checked, if it is missing).
+/// SHA-256 checked, if it is missing). An error is [`LessonError::Mnist`], whose message
+/// says how to point the lesson at a copy.
 pub fn load(ctx: &Context, split: Split) -> Result<Mnist, LessonError> {
-    Mnist::load_or_download(&ctx.data_root, Dataset::Mnist, split, MNIST_MIRRORS).map_err(|e| {
-        LessonError::Data(format!(
-            "{e}\n(set GRADSCHOOL_DATA or pass --data-dir to a folder holding mnist/, or run \
-             `cargo xtask data` with a network connection)"
-        ))
-    })
+    Mnist::load_or_download(&ctx.data_root, Dataset::Mnist, split, MNIST_MIRRORS)
+        .map_err(LessonError::Mnist)
 }
 
 /// The images of `set` as `[N, 784]` rows of pixels / 255, the input of a fully connected

@@ -66,7 +66,7 @@ pub fn iris_net(
     let model = Sequential::new().push(Linear::glorot(4, hidden, rng));
     activation
         .push_onto(model)
-        .push(Dropout::new(dropout, dropout_seed).expect("the recipe checked the dropout rate"))
+        .push(Dropout::new(dropout, dropout_seed))
         .push(Linear::glorot(hidden, 3, rng))
         .push(Softmax)
 }
@@ -114,6 +114,6 @@ pub fn deep_cnn(dropout: f32, rng: &mut impl Rng, dropout_seed: u64) -> Sequenti
         .push(Flatten)
         .push(Linear::glorot(128 * 2 * 2, 128, rng))
         .push(ReLU)
-        .push(Dropout::new(dropout, dropout_seed).expect("the recipe checked the dropout rate"))
+        .push(Dropout::new(dropout, dropout_seed))
         .push(Linear::glorot(128, 10, rng))
 }

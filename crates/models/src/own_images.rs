@@ -20,8 +20,12 @@ pub fn shipped_dir() -> PathBuf {
 /// `digit-7-a.png`; `None` for a picture that is not a digit).
 pub fn shipped() -> Result<Vec<(PathBuf, Option<usize>)>, LessonError> {
     let dir = shipped_dir();
-    let entries = std::fs::read_dir(&dir)
-        .map_err(|e| LessonError::Data(format!("{}: {e}", dir.display())))?;
+    let entries = std::fs::read_dir(&dir).map_err(|source| {
+        LessonError::Data(data::DataError::Io {
+            path: dir.clone(),
+            source,
+        })
+    })?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "png"))
@@ -86,7 +90,7 @@ pub fn classify_files(
 ) -> Result<(Vec<Prediction>, Tensor), LessonError> {
     let images = paths
         .iter()
-        .map(|p| data::image_io::load_digit(p, false).map_err(|e| LessonError::Data(e.to_string())))
+        .map(|p| data::image_io::load_digit(p, false).map_err(LessonError::Data))
         .collect::<Result<Vec<Tensor>, LessonError>>()?;
     let x = Tensor::stack(&images.iter().collect::<Vec<_>>(), 0);
     let probabilities = autograd::ops::softmax(&predict(model, &x, 64), 1);

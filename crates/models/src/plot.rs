@@ -2,10 +2,12 @@
 //! matrices, drawn with `plotters` into a bitmap and written as PNG.
 //!
 //! Each function renders into memory and then writes the file through [`write_png`], which
-//! renames a finished temporary file into place: an interrupted run never leaves half a PNG.
+//! hands it to the workspace's atomic writer, [`atomic_file::write`]: an interrupted run
+//! never leaves half a PNG.
 //! `tests/plot_snapshots.rs` draws every kind of picture and compares it with a checked-in
 //! reference image.
 
+use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -16,20 +18,48 @@ use plotters::style::{FontStyle, register_font};
 
 /// A picture could not be drawn or written.
 #[derive(Debug)]
-pub struct PlotError {
-    /// The file being written.
-    pub path: PathBuf,
-    /// What went wrong.
-    pub message: String,
+pub enum PlotError {
+    /// plotters could not draw the chart.
+    Draw {
+        /// The file the chart was for.
+        path: PathBuf,
+        /// plotters' error.
+        source: Box<dyn std::error::Error>,
+    },
+    /// The drawn pixels could not be encoded as PNG.
+    Encode {
+        /// The file the picture was for.
+        path: PathBuf,
+        /// The PNG encoder's error.
+        source: image::ImageError,
+    },
+    /// The PNG could not be written.
+    Write(atomic_file::WriteError),
 }
 
 impl std::fmt::Display for PlotError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.path.display(), self.message)
+        match self {
+            PlotError::Draw { path, source } => {
+                write!(f, "{}: cannot draw the chart: {source}", path.display())
+            }
+            PlotError::Encode { path, source } => {
+                write!(f, "{}: cannot encode PNG: {source}", path.display())
+            }
+            PlotError::Write(e) => write!(f, "{e}"),
+        }
     }
 }
 
-impl std::error::Error for PlotError {}
+impl std::error::Error for PlotError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            PlotError::Draw { source, .. } => Some(source.as_ref()),
+            PlotError::Encode { source, .. } => Some(source),
+            PlotError::Write(e) => Some(e),
+        }
+    }
+}
 
 /// Makes DejaVu Sans (embedded by the `dejavu` crate) the chart font. Registering twice is
 /// harmless.
@@ -58,19 +88,18 @@ fn font(px: u32) -> FontDesc<'static> {
 }
 
 /// Writes an RGB buffer of `width × height` pixels as a PNG at `path`, atomically.
+/// Panics if `rgb` does not hold `width × height × 3` bytes.
 pub fn write_png(path: &Path, width: u32, height: u32, rgb: Vec<u8>) -> Result<PathBuf, PlotError> {
-    let fail = |message: String| PlotError {
-        path: path.to_path_buf(),
-        message,
-    };
     let image = image::RgbImage::from_raw(width, height, rgb)
-        .ok_or_else(|| fail("buffer size mismatch".into()))?;
-    data::fsutil::write_atomic(path, |w| {
-        image
-            .write_to(w, image::ImageFormat::Png)
-            .map_err(std::io::Error::other)
-    })
-    .map_err(|e| fail(e.to_string()))?;
+        .expect("write_png: the buffer must hold width × height × 3 bytes");
+    let mut png = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut png, image::ImageFormat::Png)
+        .map_err(|source| PlotError::Encode {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    atomic_file::write(path, |file| file.write_all(png.get_ref())).map_err(PlotError::Write)?;
     Ok(path.to_path_buf())
 }
 
@@ -91,9 +120,9 @@ fn render(
             .map_err(|e| e.into())
             .and_then(|_| draw(&root))
             .and_then(|_| root.present().map_err(|e| e.into()));
-        drawn.map_err(|e| PlotError {
+        drawn.map_err(|source| PlotError::Draw {
             path: path.to_path_buf(),
-            message: e.to_string(),
+            source,
         })?;
     }
     write_png(path, width, height, rgb)

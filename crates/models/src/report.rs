@@ -1,29 +1,34 @@
-//! What a lesson returns and prints: its metrics, its bars checked, the files it wrote,
-//! and `summary.json`.
+//! What a lesson reports: its [`Outcome`] (metrics, the per-epoch history, the files it
+//! wrote), or the [`LessonError`] that stopped it.
 //!
-//! `summary.json` has the form
-//! `{"lesson": N, "seed": S, "recipe": {name: value}, "changed": {name: {"course", "run"}},
-//! "metrics": {name: number}, "bars": {name: {"threshold", "value", "passed"}},
-//! "wall_seconds": number}`, accuracies as fractions in [0, 1]. A run whose recipe differs
-//! from the course's checks no bars: they were measured for the course's recipe.
+//! A lesson's errors come from the world — a recipe change from the command line, a data
+//! file, a folder it cannot write — or from training that diverged. Each keeps the error of
+//! the crate it came from, typed (`source()` gives it back), so a caller can tell a missing
+//! MNIST file from a full disk. Mistakes in a lesson's own code (a shape, a learning rate
+//! out of range written in the code) are panics.
 
 use std::fmt;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+use atomic_file::WriteError;
+use data::DataError;
+use layers::LayerError;
 
 use crate::history::History;
+use crate::plot::PlotError;
 use crate::recipe::RecipeError;
-use crate::registry::{Bar, Goal, Lesson};
 
 /// Why a lesson stopped before its summary.
 #[derive(Debug)]
 pub enum LessonError {
     /// A change to the recipe does not fit it (a flag it lacks, a value out of range).
     Recipe(RecipeError),
-    /// The data could not be loaded.
-    Data(String),
-    /// A file could not be written.
-    Output(String),
+    /// MNIST could not be loaded from the data root, nor downloaded into it.
+    Mnist(DataError),
+    /// Another input could not be read (the shipped pictures, an image to classify).
+    Data(DataError),
+    /// A picture, the model file, `history.json` or `summary.json` could not be written.
+    Output(OutputError),
     /// The loss became NaN or infinite: training diverged.
     NonFiniteLoss {
         /// The epoch (from 1).
@@ -35,12 +40,37 @@ pub enum LessonError {
     },
 }
 
+/// What a lesson could not write, with the error of the crate that tried.
+#[derive(Debug)]
+pub enum OutputError {
+    /// The output folder could not be created.
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+    /// `history.json` or `summary.json` could not be written.
+    File(WriteError),
+    /// A chart could not be drawn or written.
+    Plot(PlotError),
+    /// A grid of images could not be written.
+    Grid(DataError),
+    /// The trained model could not be saved.
+    Model(LayerError),
+}
+
 impl fmt::Display for LessonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             LessonError::Recipe(e) => write!(f, "recipe: {e}"),
-            LessonError::Data(m) => write!(f, "data: {m}"),
-            LessonError::Output(m) => write!(f, "output: {m}"),
+            LessonError::Mnist(e) => write!(
+                f,
+                "data: {e}\n(set GRADSCHOOL_DATA or pass --data-dir to a folder holding \
+                 mnist/, or run `cargo xtask data` with a network connection)"
+            ),
+            LessonError::Data(e) => write!(f, "data: {e}"),
+            LessonError::Output(e) => write!(f, "output: {e}"),
             LessonError::NonFiniteLoss { epoch, step, loss } => write!(
                 f,
                 "training stopped: the loss became {loss} at epoch {epoch}, step {step} \
@@ -50,11 +80,58 @@ impl fmt::Display for LessonError {
     }
 }
 
-impl std::error::Error for LessonError {}
+impl std::error::Error for LessonError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            LessonError::Recipe(e) => Some(e),
+            LessonError::Mnist(e) | LessonError::Data(e) => Some(e),
+            LessonError::Output(e) => Some(e),
+            LessonError::NonFiniteLoss { .. } => None,
+        }
+    }
+}
 
-impl From<crate::plot::PlotError> for LessonError {
-    fn from(e: crate::plot::PlotError) -> LessonError {
-        LessonError::Output(e.to_string())
+impl fmt::Display for OutputError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OutputError::Folder { path, source } => write!(f, "{}: {source}", path.display()),
+            OutputError::File(e) => write!(f, "{e}"),
+            OutputError::Plot(e) => write!(f, "{e}"),
+            OutputError::Grid(e) => write!(f, "{e}"),
+            OutputError::Model(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for OutputError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            OutputError::Folder { source, .. } => Some(source),
+            OutputError::File(e) => Some(e),
+            OutputError::Plot(e) => Some(e),
+            OutputError::Grid(e) => Some(e),
+            OutputError::Model(e) => Some(e),
+        }
+    }
+}
+
+impl From<OutputError> for LessonError {
+    fn from(e: OutputError) -> LessonError {
+        LessonError::Output(e)
+    }
+}
+
+/// A chart a lesson could not draw or write.
+impl From<PlotError> for LessonError {
+    fn from(e: PlotError) -> LessonError {
+        LessonError::Output(OutputError::Plot(e))
+    }
+}
+
+/// A model file a lesson could not save.
+impl From<LayerError> for LessonError {
+    fn from(e: LayerError) -> LessonError {
+        LessonError::Output(OutputError::Model(e))
     }
 }
 
@@ -101,186 +178,5 @@ impl Outcome {
             .iter()
             .find(|(n, _)| n == name)
             .map(|&(_, v)| v)
-    }
-}
-
-/// One bar, checked.
-#[derive(Clone, Debug)]
-pub struct BarResult {
-    /// The bar.
-    pub bar: Bar,
-    /// The measured value (NaN if the lesson did not report the metric).
-    pub value: f64,
-    /// Whether it passed.
-    pub passed: bool,
-}
-
-/// A finished lesson: the outcome, its bars checked, and how long it took.
-#[derive(Clone, Debug)]
-pub struct Summary {
-    /// The lesson number.
-    pub lesson: u32,
-    /// What the lesson measured and wrote.
-    pub outcome: Outcome,
-    /// Every bar of the schedule, checked.
-    pub bars: Vec<BarResult>,
-    /// Wall-clock seconds of the whole lesson.
-    pub wall_seconds: f64,
-    /// The seed of the run.
-    pub seed: u64,
-    /// The run's recipe as JSON.
-    pub recipe: serde_json::Value,
-    /// The fields whose values differ from the course's recipe: `(name, course's, run's)`.
-    /// When there are any, no bar is checked.
-    pub changes: Vec<(&'static str, String, String)>,
-    /// Where `summary.json` was written.
-    pub json_path: PathBuf,
-}
-
-/// What a run was: its seed, its recipe, and how that differs from the course's.
-#[derive(Clone, Debug)]
-pub struct RunRecipe {
-    /// The seed.
-    pub seed: u64,
-    /// The recipe as JSON.
-    pub recipe: serde_json::Value,
-    /// `(name, course's, run's)` for each field changed.
-    pub changes: Vec<(&'static str, String, String)>,
-}
-
-impl Summary {
-    /// Checks `bars` against `outcome` (none if the recipe was changed) and writes
-    /// `summary.json` into `out_dir`.
-    pub fn new(
-        lesson: &Lesson,
-        bars: &[Bar],
-        run: RunRecipe,
-        outcome: Outcome,
-        wall_seconds: f64,
-        out_dir: &Path,
-    ) -> Result<Summary, LessonError> {
-        let bars = if run.changes.is_empty() { bars } else { &[] };
-        let bars = bars
-            .iter()
-            .map(|&bar| {
-                let value = outcome.get(bar.metric).unwrap_or(f64::NAN);
-                BarResult {
-                    bar,
-                    value,
-                    passed: bar.passes(value),
-                }
-            })
-            .collect();
-        let summary = Summary {
-            lesson: lesson.number,
-            outcome,
-            bars,
-            wall_seconds,
-            seed: run.seed,
-            recipe: run.recipe,
-            changes: run.changes,
-            json_path: out_dir.join("summary.json"),
-        };
-        summary.write_json()?;
-        Ok(summary)
-    }
-
-    /// True when every bar passed.
-    pub fn passed(&self) -> bool {
-        self.bars.iter().all(|b| b.passed)
-    }
-
-    /// The summary as JSON.
-    pub fn to_json(&self) -> serde_json::Value {
-        let metrics: serde_json::Map<String, serde_json::Value> = self
-            .outcome
-            .metrics
-            .iter()
-            .map(|(n, v)| (n.clone(), serde_json::json!(v)))
-            .collect();
-        let bars: serde_json::Map<String, serde_json::Value> = self
-            .bars
-            .iter()
-            .map(|b| {
-                let value = serde_json::json!({"threshold": b.bar.threshold, "value": b.value, "passed": b.passed});
-                (b.bar.metric.to_string(), value)
-            })
-            .collect();
-        let changed: serde_json::Map<String, serde_json::Value> = self
-            .changes
-            .iter()
-            .map(|(n, course, run)| {
-                (
-                    n.to_string(),
-                    serde_json::json!({"course": course, "run": run}),
-                )
-            })
-            .collect();
-        serde_json::json!({
-            "lesson": self.lesson,
-            "seed": self.seed,
-            "recipe": self.recipe,
-            "changed": changed,
-            "metrics": metrics,
-            "bars": bars,
-            "wall_seconds": self.wall_seconds,
-        })
-    }
-
-    fn write_json(&self) -> Result<(), LessonError> {
-        let text =
-            serde_json::to_string_pretty(&self.to_json()).expect("JSON of numbers and strings");
-        data::fsutil::write_atomic(&self.json_path, |w| w.write_all(text.as_bytes()))
-            .map_err(|e| LessonError::Output(e.to_string()))
-    }
-}
-
-/// A number with four decimals, or in scientific notation when it is tiny.
-fn number(v: f64) -> String {
-    if v != 0.0 && v.abs() < 1e-3 {
-        format!("{v:.2e}")
-    } else {
-        format!("{v:.4}")
-    }
-}
-
-impl fmt::Display for Summary {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "── lesson {} summary ({:.1} s) ──",
-            self.lesson, self.wall_seconds
-        )?;
-        for (name, value) in &self.outcome.metrics {
-            writeln!(f, "  {name:<36} {}", number(*value))?;
-        }
-        if !self.changes.is_empty() {
-            writeln!(
-                f,
-                "  recipe changed from the course's (so no bars are checked):"
-            )?;
-            for (name, course, run) in &self.changes {
-                writeln!(f, "    {name:<34} {course} → {run}")?;
-            }
-        }
-        for b in &self.bars {
-            let sign = match b.bar.goal {
-                Goal::AtLeast => "≥",
-                Goal::AtMost => "≤",
-            };
-            let mark = if b.passed { "✓ pass" } else { "✗ FAIL" };
-            writeln!(
-                f,
-                "  bar {:<32} {} {sign} {}  {mark}",
-                b.bar.metric,
-                number(b.value),
-                number(b.bar.threshold)
-            )?;
-        }
-        writeln!(f, "  files:")?;
-        for file in &self.outcome.files {
-            writeln!(f, "    {}", file.display())?;
-        }
-        write!(f, "    {}", self.json_path.display())
     }
 }

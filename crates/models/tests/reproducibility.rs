@@ -117,7 +117,7 @@ fn cnn_steps(seed: u64, steps: usize) -> (Vec<u32>, Vec<Vec<u32>>) {
         momentum: 0.9,
         ..SgdConfig::default()
     };
-    let mut opt = Sgd::new(model.parameters(), config).expect("valid SGD settings");
+    let mut opt = Sgd::new(model.parameters(), config);
     let loader = DataLoader::new(&x, &y, 64);
     let mut losses = Vec::new();
     for (x_b, y_b) in loader.shuffled(&mut rng).take(steps) {

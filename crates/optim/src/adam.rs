@@ -32,6 +32,43 @@ impl Default for AdamConfig {
     }
 }
 
+impl AdamConfig {
+    /// `Ok` if every hyperparameter is in its range, else an error naming the first that is
+    /// not: a negative or non-finite `lr`, `eps` or `weight_decay`, or a `β` outside
+    /// `[0, 1)`.
+    ///
+    /// [`Adam::new`] panics with this error's message, since a setting in code is the
+    /// programmer's; a setting that comes from a user is checked before it gets there, with
+    /// this method or where it enters (as the lessons' recipes check their flags).
+    pub fn validate(&self) -> Result<(), OptimError> {
+        let c = self;
+        check_adam_settings("Adam", c.lr, c.betas, c.eps, c.weight_decay)
+    }
+}
+
+/// The checks of Adam's and AdamW's settings, which have the same ranges: `lr`, `eps` and
+/// `weight_decay` finite and ≥ 0, each `β` in `[0, 1)`.
+pub(crate) fn check_adam_settings(
+    optimizer: &'static str,
+    lr: f32,
+    (beta1, beta2): (f32, f32),
+    eps: f32,
+    weight_decay: f32,
+) -> Result<(), OptimError> {
+    check(optimizer, "lr", lr, non_negative(lr), "finite and ≥ 0")?;
+    check(optimizer, "beta1", beta1, unit_interval(beta1), "in [0, 1)")?;
+    check(optimizer, "beta2", beta2, unit_interval(beta2), "in [0, 1)")?;
+    check(optimizer, "eps", eps, non_negative(eps), "finite and ≥ 0")?;
+    let wd = weight_decay;
+    check(
+        optimizer,
+        "weight_decay",
+        wd,
+        non_negative(wd),
+        "finite and ≥ 0",
+    )
+}
+
 /// Adam (Kingma & Ba, 2015), PyTorch's `optim.Adam`. For each parameter `w` with gradient
 /// `∇` (element-wise), with `m` and `v` starting at 0 and `t` counting this parameter's
 /// steps from 1:
@@ -50,7 +87,7 @@ impl Default for AdamConfig {
 /// use tensor::Tensor;
 /// // First step: m̂ = g and v̂ = g², so w moves by η·g/|g| = η (for |g| ≫ ε).
 /// let w = Var::param(Tensor::scalar(1.0));
-/// let mut opt = Adam::new(vec![w.clone()], AdamConfig { lr: 0.01, ..AdamConfig::default() }).unwrap();
+/// let mut opt = Adam::new(vec![w.clone()], AdamConfig { lr: 0.01, ..AdamConfig::default() });
 /// w.mul_scalar(3.0).backward();
 /// opt.step();
 /// assert!((w.value().item() - 0.99).abs() < 1e-6);
@@ -67,26 +104,14 @@ pub struct Adam {
 }
 
 impl Adam {
-    /// Adam over `params` with `config`. Fails on a negative or non-finite `lr`, `eps` or
-    /// `weight_decay`, or a `β` outside `[0, 1)`.
-    pub fn new(params: Vec<Var>, config: AdamConfig) -> Result<Adam, OptimError> {
-        let AdamConfig {
-            lr,
-            betas: (beta1, beta2),
-            eps,
-            weight_decay,
-        } = config;
-        check("Adam", "lr", lr, non_negative(lr), "finite and ≥ 0")?;
-        check("Adam", "beta1", beta1, unit_interval(beta1), "in [0, 1)")?;
-        check("Adam", "beta2", beta2, unit_interval(beta2), "in [0, 1)")?;
-        check("Adam", "eps", eps, non_negative(eps), "finite and ≥ 0")?;
-        check(
-            "Adam",
-            "weight_decay",
-            weight_decay,
-            non_negative(weight_decay),
-            "finite and ≥ 0",
-        )?;
+    /// Adam over `params` with `config`.
+    ///
+    /// Panics, naming the hyperparameter and its range, if [`AdamConfig::validate`] refuses
+    /// `config`.
+    pub fn new(params: Vec<Var>, config: AdamConfig) -> Adam {
+        if let Err(e) = config.validate() {
+            panic!("{e}");
+        }
         let zeros = || -> Vec<Tensor> {
             params
                 .iter()
@@ -94,13 +119,13 @@ impl Adam {
                 .collect()
         };
         let (m, v, t) = (zeros(), zeros(), vec![0; params.len()]);
-        Ok(Adam {
+        Adam {
             params,
             config,
             m,
             v,
             t,
-        })
+        }
     }
 
     /// The hyperparameters.

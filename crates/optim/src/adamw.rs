@@ -3,7 +3,8 @@
 use autograd::Var;
 use tensor::Tensor;
 
-use crate::error::{OptimError, check, non_negative, unit_interval};
+use crate::adam::check_adam_settings;
+use crate::error::OptimError;
 use crate::optimizer::Optimizer;
 
 /// The hyperparameters of [`AdamW`]. `AdamWConfig::default()` is PyTorch's `optim.AdamW`
@@ -31,6 +32,20 @@ impl Default for AdamWConfig {
     }
 }
 
+impl AdamWConfig {
+    /// `Ok` if every hyperparameter is in its range, else an error naming the first that is
+    /// not: a negative or non-finite `lr`, `eps` or `weight_decay`, or a `β` outside
+    /// `[0, 1)`.
+    ///
+    /// [`AdamW::new`] panics with this error's message, since a setting in code is the
+    /// programmer's; a setting that comes from a user is checked before it gets there, with
+    /// this method or where it enters (as the lessons' recipes check their flags).
+    pub fn validate(&self) -> Result<(), OptimError> {
+        let c = self;
+        check_adam_settings("AdamW", c.lr, c.betas, c.eps, c.weight_decay)
+    }
+}
+
 /// AdamW (Loshchilov & Hutter, 2019), PyTorch's `optim.AdamW`. As [`crate::Adam`], except
 /// that the weight decay shrinks the weight directly instead of being added to the
 /// gradient, where Adam's denominator would rescale it:
@@ -50,7 +65,7 @@ impl Default for AdamWConfig {
 /// // First step, η = 0.01, λ = 0.1: w = 1·(1 − 0.001) − 0.01·g/|g| = 0.999 − 0.01 = 0.989.
 /// let w = Var::param(Tensor::scalar(1.0));
 /// let config = AdamWConfig { lr: 0.01, weight_decay: 0.1, ..AdamWConfig::default() };
-/// let mut opt = AdamW::new(vec![w.clone()], config).unwrap();
+/// let mut opt = AdamW::new(vec![w.clone()], config);
 /// w.mul_scalar(3.0).backward();
 /// opt.step();
 /// assert!((w.value().item() - 0.989).abs() < 1e-6);
@@ -67,26 +82,14 @@ pub struct AdamW {
 }
 
 impl AdamW {
-    /// AdamW over `params` with `config`. Fails on a negative or non-finite `lr`, `eps` or
-    /// `weight_decay`, or a `β` outside `[0, 1)`.
-    pub fn new(params: Vec<Var>, config: AdamWConfig) -> Result<AdamW, OptimError> {
-        let AdamWConfig {
-            lr,
-            betas: (beta1, beta2),
-            eps,
-            weight_decay,
-        } = config;
-        check("AdamW", "lr", lr, non_negative(lr), "finite and ≥ 0")?;
-        check("AdamW", "beta1", beta1, unit_interval(beta1), "in [0, 1)")?;
-        check("AdamW", "beta2", beta2, unit_interval(beta2), "in [0, 1)")?;
-        check("AdamW", "eps", eps, non_negative(eps), "finite and ≥ 0")?;
-        check(
-            "AdamW",
-            "weight_decay",
-            weight_decay,
-            non_negative(weight_decay),
-            "finite and ≥ 0",
-        )?;
+    /// AdamW over `params` with `config`.
+    ///
+    /// Panics, naming the hyperparameter and its range, if [`AdamWConfig::validate`] refuses
+    /// `config`.
+    pub fn new(params: Vec<Var>, config: AdamWConfig) -> AdamW {
+        if let Err(e) = config.validate() {
+            panic!("{e}");
+        }
         let zeros = || -> Vec<Tensor> {
             params
                 .iter()
@@ -94,13 +97,13 @@ impl AdamW {
                 .collect()
         };
         let (m, v, t) = (zeros(), zeros(), vec![0; params.len()]);
-        Ok(AdamW {
+        AdamW {
             params,
             config,
             m,
             v,
             t,
-        })
+        }
     }
 
     /// The hyperparameters.

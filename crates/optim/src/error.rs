@@ -1,5 +1,10 @@
 //! The one error of this crate: a hyperparameter outside its valid range, caught when the
 //! optimizer is built rather than as NaNs a thousand steps later.
+//!
+//! Each configuration's `validate` (e.g. [`SgdConfig::validate`](crate::SgdConfig::validate))
+//! returns it, for settings that come from a user, to check them where they enter. An
+//! optimizer's `new` panics with its message instead: a setting written in code is the
+//! programmer's, and a wrong one is a bug to fix, not a condition to handle.
 
 use std::fmt;
 

@@ -21,7 +21,7 @@
 //! let x = Var::constant(Tensor::from_vec(vec![1.0, 2.0, 3.0], &[3, 1]).unwrap());
 //! let y = Tensor::from_vec(vec![2.0, 4.0, 6.0], &[3, 1]).unwrap();
 //! let w = Var::param(Tensor::zeros(&[1, 1]));
-//! let mut opt = Sgd::new(vec![w.clone()], SgdConfig { lr: 0.1, ..SgdConfig::default() }).unwrap();
+//! let mut opt = Sgd::new(vec![w.clone()], SgdConfig { lr: 0.1, ..SgdConfig::default() });
 //! for _ in 0..50 {
 //!     let y_hat = x.matmul(&w);
 //!     let loss = mse(&y_hat, &y);

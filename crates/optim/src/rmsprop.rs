@@ -42,6 +42,33 @@ impl RmsPropConfig {
             weight_decay: 0.0,
         }
     }
+
+    /// `Ok` if every hyperparameter is in its range, else an error naming the first that is
+    /// not: a negative or non-finite `lr`, `eps` or `weight_decay`, or an `alpha` outside
+    /// `[0, 1)`.
+    ///
+    /// [`RmsProp::new`] panics with this error's message, since a setting in code is the
+    /// programmer's; a setting that comes from a user is checked before it gets there, with
+    /// this method or where it enters (as the lessons' recipes check their flags).
+    pub fn validate(&self) -> Result<(), OptimError> {
+        let RmsPropConfig {
+            lr,
+            alpha,
+            eps,
+            weight_decay,
+        } = *self;
+        check("RMSprop", "lr", lr, non_negative(lr), "finite and ≥ 0")?;
+        check("RMSprop", "alpha", alpha, unit_interval(alpha), "in [0, 1)")?;
+        check("RMSprop", "eps", eps, non_negative(eps), "finite and ≥ 0")?;
+        check(
+            "RMSprop",
+            "weight_decay",
+            weight_decay,
+            non_negative(weight_decay),
+            "finite and ≥ 0",
+        )?;
+        Ok(())
+    }
 }
 
 /// RMSprop (Hinton's lecture 6e), PyTorch's `optim.RMSprop`. For each parameter `w` with
@@ -62,7 +89,7 @@ impl RmsPropConfig {
 /// use tensor::Tensor;
 /// // First step: v = (1 − 0.9)·g², so w moves by η·g/√(0.1·g²) = η/√0.1 ≈ 3.16·η whatever g is.
 /// let w = Var::param(Tensor::scalar(1.0));
-/// let mut opt = RmsProp::new(vec![w.clone()], RmsPropConfig::keras()).unwrap();
+/// let mut opt = RmsProp::new(vec![w.clone()], RmsPropConfig::keras());
 /// w.mul_scalar(5.0).backward(); // ∇ = 5
 /// opt.step();
 /// assert!((w.value().item() - (1.0 - 1e-3 / 0.1f32.sqrt())).abs() < 1e-6);
@@ -75,34 +102,23 @@ pub struct RmsProp {
 }
 
 impl RmsProp {
-    /// RMSprop over `params` with `config`. Fails on a negative or non-finite `lr`, `eps` or
-    /// `weight_decay`, or an `alpha` outside `[0, 1)`.
-    pub fn new(params: Vec<Var>, config: RmsPropConfig) -> Result<RmsProp, OptimError> {
-        let RmsPropConfig {
-            lr,
-            alpha,
-            eps,
-            weight_decay,
-        } = config;
-        check("RMSprop", "lr", lr, non_negative(lr), "finite and ≥ 0")?;
-        check("RMSprop", "alpha", alpha, unit_interval(alpha), "in [0, 1)")?;
-        check("RMSprop", "eps", eps, non_negative(eps), "finite and ≥ 0")?;
-        check(
-            "RMSprop",
-            "weight_decay",
-            weight_decay,
-            non_negative(weight_decay),
-            "finite and ≥ 0",
-        )?;
+    /// RMSprop over `params` with `config`.
+    ///
+    /// Panics, naming the hyperparameter and its range, if [`RmsPropConfig::validate`] refuses
+    /// `config`.
+    pub fn new(params: Vec<Var>, config: RmsPropConfig) -> RmsProp {
+        if let Err(e) = config.validate() {
+            panic!("{e}");
+        }
         let square_avg = params
             .iter()
             .map(|p| Tensor::zeros(p.value().shape()))
             .collect();
-        Ok(RmsProp {
+        RmsProp {
             params,
             config,
             square_avg,
-        })
+        }
     }
 
     /// The hyperparameters.

@@ -40,49 +40,23 @@ impl Default for SgdConfig {
     }
 }
 
-/// Stochastic gradient descent, PyTorch's `optim.SGD`. For each parameter `w` with
-/// gradient `∇` (element-wise):
-///
-/// ```text
-/// g ← ∇ + λ·w                         weight decay (if λ ≠ 0)
-/// b ← g              on the first step (if μ ≠ 0)
-/// b ← μ·b + (1 − τ)·g  afterwards
-/// g ← g + μ·b   (Nesterov)   or   g ← b
-/// w ← w − η·g
-/// ```
-///
-/// Without momentum this is plain gradient descent, `w ← w − η·∇`.
-///
-/// ```
-/// use autograd::Var;
-/// use optim::{Optimizer, Sgd, SgdConfig};
-/// use tensor::Tensor;
-/// // L = w², ∇ = 2w = 2 at w = 1; one step with η = 0.1: w = 1 − 0.1·2 = 0.8.
-/// let w = Var::param(Tensor::scalar(1.0));
-/// let mut opt = Sgd::new(vec![w.clone()], SgdConfig { lr: 0.1, ..SgdConfig::default() }).unwrap();
-/// w.square().backward();
-/// opt.step();
-/// assert!((w.value().item() - 0.8).abs() < 1e-7);
-/// ```
-pub struct Sgd {
-    params: Vec<Var>,
-    config: SgdConfig,
-    /// The momentum buffer `b` of each parameter, created on its first step.
-    velocity: Vec<Option<Tensor>>,
-}
-
-impl Sgd {
-    /// SGD over `params` with `config`. Fails on a negative or non-finite `lr` or
-    /// `weight_decay`, a momentum outside `[0, 1)`, a dampening outside `[0, 1]`, or
-    /// Nesterov without momentum or with dampening (as PyTorch).
-    pub fn new(params: Vec<Var>, config: SgdConfig) -> Result<Sgd, OptimError> {
+impl SgdConfig {
+    /// `Ok` if every hyperparameter is in its range, else an error naming the first that is
+    /// not: a negative or non-finite `lr` or `weight_decay`, a momentum outside `[0, 1)`,
+    /// a dampening outside `[0, 1]`, or Nesterov without momentum or with dampening (as
+    /// PyTorch).
+    ///
+    /// [`Sgd::new`] panics with this error's message, since a setting in code is the
+    /// programmer's; a setting that comes from a user is checked before it gets there, with
+    /// this method or where it enters (as the lessons' recipes check their flags).
+    pub fn validate(&self) -> Result<(), OptimError> {
         let SgdConfig {
             lr,
             momentum,
             dampening,
             nesterov,
             weight_decay,
-        } = config;
+        } = *self;
         check("SGD", "lr", lr, non_negative(lr), "finite and ≥ 0")?;
         check(
             "SGD",
@@ -121,12 +95,56 @@ impl Sgd {
                 "0 for Nesterov momentum",
             )?;
         }
+        Ok(())
+    }
+}
+
+/// Stochastic gradient descent, PyTorch's `optim.SGD`. For each parameter `w` with
+/// gradient `∇` (element-wise):
+///
+/// ```text
+/// g ← ∇ + λ·w                         weight decay (if λ ≠ 0)
+/// b ← g              on the first step (if μ ≠ 0)
+/// b ← μ·b + (1 − τ)·g  afterwards
+/// g ← g + μ·b   (Nesterov)   or   g ← b
+/// w ← w − η·g
+/// ```
+///
+/// Without momentum this is plain gradient descent, `w ← w − η·∇`.
+///
+/// ```
+/// use autograd::Var;
+/// use optim::{Optimizer, Sgd, SgdConfig};
+/// use tensor::Tensor;
+/// // L = w², ∇ = 2w = 2 at w = 1; one step with η = 0.1: w = 1 − 0.1·2 = 0.8.
+/// let w = Var::param(Tensor::scalar(1.0));
+/// let mut opt = Sgd::new(vec![w.clone()], SgdConfig { lr: 0.1, ..SgdConfig::default() });
+/// w.square().backward();
+/// opt.step();
+/// assert!((w.value().item() - 0.8).abs() < 1e-7);
+/// ```
+pub struct Sgd {
+    params: Vec<Var>,
+    config: SgdConfig,
+    /// The momentum buffer `b` of each parameter, created on its first step.
+    velocity: Vec<Option<Tensor>>,
+}
+
+impl Sgd {
+    /// SGD over `params` with `config`.
+    ///
+    /// Panics, naming the hyperparameter and its range, if [`SgdConfig::validate`] refuses
+    /// `config`.
+    pub fn new(params: Vec<Var>, config: SgdConfig) -> Sgd {
+        if let Err(e) = config.validate() {
+            panic!("{e}");
+        }
         let velocity = vec![None; params.len()];
-        Ok(Sgd {
+        Sgd {
             params,
             config,
             velocity,
-        })
+        }
     }
 
     /// The hyperparameters.

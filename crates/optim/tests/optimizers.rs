@@ -1,6 +1,7 @@
 //! Each optimizer against updates worked out by hand for three steps, on one-weight
 //! problems whose gradient is simple: `L = ½w²` (so `∇ = w`) or `L = c·w` (so `∇ = c`).
-//! Then: parameters without gradients are skipped, and invalid hyperparameters are refused.
+//! Then: parameters without gradients are skipped, and invalid hyperparameters are refused
+//! (by `validate`, and by the constructors with a panic).
 
 use autograd::Var;
 use optim::{
@@ -50,8 +51,7 @@ fn sgd_plain() {
             lr: 0.1,
             ..SgdConfig::default()
         },
-    )
-    .unwrap();
+    );
     assert_close(three_steps(&w, &mut opt, half_square), [0.9, 0.81, 0.729]);
 }
 
@@ -67,7 +67,7 @@ fn sgd_momentum() {
         momentum: 0.9,
         ..SgdConfig::default()
     };
-    let mut opt = Sgd::new(vec![w.clone()], config).unwrap();
+    let mut opt = Sgd::new(vec![w.clone()], config);
     assert_close(three_steps(&w, &mut opt, half_square), [0.9, 0.72, 0.486]);
 }
 
@@ -84,7 +84,7 @@ fn sgd_dampening_skips_the_first_step() {
         dampening: 0.5,
         ..SgdConfig::default()
     };
-    let mut opt = Sgd::new(vec![w.clone()], config).unwrap();
+    let mut opt = Sgd::new(vec![w.clone()], config);
     assert_close(three_steps(&w, &mut opt, |w| w.clone()), [-1.0, -2.0, -3.0]);
 }
 
@@ -102,7 +102,7 @@ fn sgd_nesterov_with_weight_decay() {
         weight_decay: 0.1,
         ..SgdConfig::default()
     };
-    let mut opt = Sgd::new(vec![w.clone()], config).unwrap();
+    let mut opt = Sgd::new(vec![w.clone()], config);
     assert_close(
         three_steps(&w, &mut opt, half_square),
         [0.791, 0.536_581, 0.273_767_47],
@@ -122,7 +122,7 @@ fn rmsprop() {
         eps: 0.0,
         weight_decay: 0.0,
     };
-    let mut opt = RmsProp::new(vec![w.clone()], config).unwrap();
+    let mut opt = RmsProp::new(vec![w.clone()], config);
     assert_close(
         three_steps(&w, &mut opt, |w| w.mul_scalar(2.0)),
         [0.683_772_2, 0.454_356_5, 0.262_261_8],
@@ -143,8 +143,7 @@ fn adam() {
             lr: 0.1,
             ..AdamConfig::default()
         },
-    )
-    .unwrap();
+    );
     assert_close(
         three_steps(&w, &mut opt, half_square),
         [0.9, 0.800_412_2, 0.701_586_3],
@@ -165,7 +164,7 @@ fn adamw() {
         weight_decay: 0.1,
         ..AdamWConfig::default()
     };
-    let mut opt = AdamW::new(vec![w.clone()], config).unwrap();
+    let mut opt = AdamW::new(vec![w.clone()], config);
     assert_close(
         three_steps(&w, &mut opt, half_square),
         [0.89, 0.781_571_9, 0.675_101_2],
@@ -183,8 +182,7 @@ fn parameters_without_a_gradient_are_skipped() {
             lr: 0.1,
             ..AdamConfig::default()
         },
-    )
-    .unwrap();
+    );
     opt.zero_grad();
     a.mul_scalar(3.0).backward();
     opt.step();
@@ -195,18 +193,15 @@ fn parameters_without_a_gradient_are_skipped() {
     assert!((b.value().item() - 0.9).abs() < 1e-6);
 
     let mut optimizers: Vec<Box<dyn Optimizer>> = vec![
-        Box::new(
-            Sgd::new(
-                vec![b.clone()],
-                SgdConfig {
-                    momentum: 0.9,
-                    ..SgdConfig::default()
-                },
-            )
-            .unwrap(),
-        ),
-        Box::new(RmsProp::new(vec![b.clone()], RmsPropConfig::default()).unwrap()),
-        Box::new(AdamW::new(vec![b.clone()], AdamWConfig::default()).unwrap()),
+        Box::new(Sgd::new(
+            vec![b.clone()],
+            SgdConfig {
+                momentum: 0.9,
+                ..SgdConfig::default()
+            },
+        )),
+        Box::new(RmsProp::new(vec![b.clone()], RmsPropConfig::default())),
+        Box::new(AdamW::new(vec![b.clone()], AdamWConfig::default())),
     ];
     for opt in &mut optimizers {
         opt.zero_grad();
@@ -243,8 +238,7 @@ fn named(err: OptimError) -> &'static str {
 
 #[test]
 fn invalid_hyperparameters_are_refused() {
-    let p = || vec![scalar_param(0.0)];
-    let sgd = |c: SgdConfig| Sgd::new(p(), c).err().map(named);
+    let sgd = |c: SgdConfig| c.validate().err().map(named);
     let d = SgdConfig::default();
     assert_eq!(sgd(SgdConfig { lr: -0.1, ..d }), Some("lr"));
     assert_eq!(sgd(SgdConfig { lr: f32::NAN, ..d }), Some("lr"));
@@ -295,13 +289,13 @@ fn invalid_hyperparameters_are_refused() {
         None
     );
 
-    let rms = |c: RmsPropConfig| RmsProp::new(p(), c).err().map(named);
+    let rms = |c: RmsPropConfig| c.validate().err().map(named);
     let d = RmsPropConfig::default();
     assert_eq!(rms(RmsPropConfig { lr: -1.0, ..d }), Some("lr"));
     assert_eq!(rms(RmsPropConfig { alpha: 1.0, ..d }), Some("alpha"));
     assert_eq!(rms(RmsPropConfig { eps: -1e-8, ..d }), Some("eps"));
 
-    let adam = |c: AdamConfig| Adam::new(p(), c).err().map(named);
+    let adam = |c: AdamConfig| c.validate().err().map(named);
     let d = AdamConfig::default();
     assert_eq!(
         adam(AdamConfig {
@@ -333,7 +327,7 @@ fn invalid_hyperparameters_are_refused() {
         Some("weight_decay")
     );
 
-    let adamw = |c: AdamWConfig| AdamW::new(p(), c).err().map(named);
+    let adamw = |c: AdamWConfig| c.validate().err().map(named);
     let d = AdamWConfig::default();
     assert_eq!(
         adamw(AdamWConfig {
@@ -350,17 +344,26 @@ fn invalid_hyperparameters_are_refused() {
         Some("weight_decay")
     );
 
-    let err = Adam::new(
-        p(),
-        AdamConfig {
-            lr: -0.5,
-            ..AdamConfig::default()
-        },
-    )
-    .err()
-    .unwrap();
+    let err = AdamConfig {
+        lr: -0.5,
+        ..AdamConfig::default()
+    }
+    .validate()
+    .unwrap_err();
     assert_eq!(
         err.to_string(),
         "Adam: lr = -0.5 is invalid, it must be finite and ≥ 0"
     );
+}
+
+#[test]
+#[should_panic(expected = "SGD: lr = -0.1 is invalid, it must be finite and ≥ 0")]
+fn a_constructor_panics_naming_the_setting_and_its_range() {
+    // A setting in code is the programmer's: the constructor panics with the error that
+    // `validate` would return for a setting typed by a user.
+    let config = SgdConfig {
+        lr: -0.1,
+        ..SgdConfig::default()
+    };
+    Sgd::new(vec![scalar_param(0.0)], config);
 }

@@ -86,7 +86,7 @@ fn optimizer(case: &str, p: Var) -> Box<dyn Optimizer> {
                 momentum: 0.9,
                 ..SgdConfig::default()
             };
-            Box::new(Sgd::new(params, config).unwrap())
+            Box::new(Sgd::new(params, config))
         }
         "sgd_nesterov_wd" => {
             let config = SgdConfig {
@@ -96,26 +96,23 @@ fn optimizer(case: &str, p: Var) -> Box<dyn Optimizer> {
                 weight_decay: 0.01,
                 ..SgdConfig::default()
             };
-            Box::new(Sgd::new(params, config).unwrap())
+            Box::new(Sgd::new(params, config))
         }
-        "rmsprop_keras" => Box::new(RmsProp::new(params, RmsPropConfig::keras()).unwrap()),
-        "adam" => Box::new(
-            Adam::new(
-                params,
-                AdamConfig {
-                    lr: 0.01,
-                    ..AdamConfig::default()
-                },
-            )
-            .unwrap(),
-        ),
+        "rmsprop_keras" => Box::new(RmsProp::new(params, RmsPropConfig::keras())),
+        "adam" => Box::new(Adam::new(
+            params,
+            AdamConfig {
+                lr: 0.01,
+                ..AdamConfig::default()
+            },
+        )),
         "adamw" => {
             let config = AdamWConfig {
                 lr: 0.01,
                 weight_decay: 0.1,
                 ..AdamWConfig::default()
             };
-            Box::new(AdamW::new(params, config).unwrap())
+            Box::new(AdamW::new(params, config))
         }
         _ => unreachable!("no case {case}"),
     }

@@ -2,7 +2,10 @@
 //!
 //! Broadcasting copies an input along axes it lacks or has as length 1. Its gradient does
 //! the opposite: the gradient of every copy is summed back onto the one original
-//! ([`Tensor::sum_to`]). That single rule handles every broadcast in this file.
+//! ([`Tensor::sum_to`]). That single rule handles every broadcast in this file: `add` and
+//! `sub` pass the incoming gradient to it through `unbroadcast`; `mul` and `div` first form
+//! the gradient as if nothing were broadcast (`g ⊙ b`, `g / b`, ...) and sum that back with
+//! `sum_to` themselves, so that the product is computed only for an input that needs it.
 
 use tensor::Tensor;
 

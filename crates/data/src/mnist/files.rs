@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use super::Dataset;
 use crate::download::{RemoteFile, fetch_missing};
 use crate::error::{DataError, io_error};
-use crate::fsutil::sha256_hex;
+use crate::hash::sha256_hex;
 use crate::idx;
 
 /// One MNIST file with its published hashes (lowercase hex SHA-256).

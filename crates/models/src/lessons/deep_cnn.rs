@@ -30,7 +30,7 @@ use crate::own_images::{self, Prediction, classify_files};
 use crate::plot::{self, Labels, Series};
 use crate::progress::Progress;
 use crate::recipe::{self, Interval, LessonRecipe, Param, Schedule};
-use crate::report::{LessonError, Outcome};
+use crate::report::{LessonError, Outcome, OutputError};
 
 /// The recipe of one schedule.
 #[derive(Clone, Debug, PartialEq)]
@@ -202,8 +202,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         lr: recipe.lr,
         ..RmsPropConfig::keras()
     };
-    let mut opt =
-        RmsProp::new(model.parameters(), config).expect("the recipe checked the settings");
+    let mut opt = RmsProp::new(model.parameters(), config);
     let plain = train_stage(
         "Deep CNN on MNIST",
         (&model, &mut opt),
@@ -261,7 +260,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     let after = show_predictions(&model, "after augmentation")?;
 
     let model_path = ctx.out(MODEL_FILE);
-    layers::save(&model, &model_path).map_err(|e| LessonError::Output(e.to_string()))?;
+    layers::save(&model, &model_path)?;
     println!(
         "saved the model to {} (try `cargo xtask predict FILE...`)",
         model_path.display()
@@ -279,7 +278,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         .collect();
     let grid = ctx.out("own_images.png");
     data::grid::save_grid(&grid, &before.images, &captions, captions.len())
-        .map_err(|e| LessonError::Output(e.to_string()))?;
+        .map_err(OutputError::Grid)?;
     out.files.push(grid);
 
     let labels = Labels {

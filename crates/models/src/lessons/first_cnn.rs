@@ -24,7 +24,7 @@ use crate::pictures::planes_as_images;
 use crate::plot::{self, Labels, Series};
 use crate::progress::Progress;
 use crate::recipe::{self, Interval, LessonRecipe, Param, Schedule};
-use crate::report::{LessonError, Outcome};
+use crate::report::{LessonError, Outcome, OutputError};
 
 /// The course's recipe.
 #[derive(Clone, Debug, PartialEq)]
@@ -96,7 +96,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         momentum: recipe.momentum,
         ..SgdConfig::default()
     };
-    let mut opt = Sgd::new(model.parameters(), config).expect("the recipe checked the settings");
+    let mut opt = Sgd::new(model.parameters(), config);
     let loader = DataLoader::new(&x_train, &y_train, recipe.batch_size);
     let mut progress = Progress::new(
         "Conv(1→32, 3×3) → ReLU → MaxPool → 128 → 10, SGD momentum",
@@ -137,7 +137,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     let final_loss = out.history.last("train_loss").unwrap_or(f64::NAN);
     out.metric("final_train_loss", final_loss);
     let model_path = ctx.out(MODEL_FILE);
-    layers::save(&model, &model_path).map_err(|e| LessonError::Output(e.to_string()))?;
+    layers::save(&model, &model_path)?;
     println!("saved the model to {}", model_path.display());
     out.files.push(model_path);
 
@@ -197,7 +197,7 @@ fn filter_pictures(
     let captions: Vec<String> = (0..weight.dim(0)).map(|i| format!("{i}")).collect();
     let filters_path = ctx.out("filters.png");
     data::grid::save_grid(&filters_path, &planes_as_images(&weight, 8), &captions, 8)
-        .map_err(|e| LessonError::Output(e.to_string()))?;
+        .map_err(OutputError::Grid)?;
 
     // The first test digit after the convolution (before ReLU), one map per filter.
     let digit = x_test.narrow(0, 0, 1);
@@ -205,6 +205,6 @@ fn filter_pictures(
     let maps_path = ctx.out("feature_maps.png");
     let captions: Vec<String> = (0..maps.dim(1)).map(|i| format!("{label}:{i}")).collect();
     data::grid::save_grid(&maps_path, &planes_as_images(&maps, 1), &captions, 8)
-        .map_err(|e| LessonError::Output(e.to_string()))?;
+        .map_err(OutputError::Grid)?;
     Ok(vec![filters_path, maps_path])
 }

@@ -146,8 +146,7 @@ fn train(
         lr: recipe.lr,
         ..RmsPropConfig::keras()
     };
-    let mut opt =
-        RmsProp::new(model.parameters(), config).expect("the recipe checked the settings");
+    let mut opt = RmsProp::new(model.parameters(), config);
     // "The training set repeated 20 times": one epoch sees every flower 20 times.
     let (x_rep, y_rep) = (
         Tensor::concat(&vec![&fit_part.x; recipe.repeat], 0),

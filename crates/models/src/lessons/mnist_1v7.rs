@@ -23,7 +23,7 @@ use crate::networks::mnist_1v7_net;
 use crate::plot::{self, Labels, Series};
 use crate::progress::Progress;
 use crate::recipe::{self, Interval, LessonRecipe, Param, Schedule};
-use crate::report::{LessonError, Outcome};
+use crate::report::{LessonError, Outcome, OutputError};
 
 /// The course's recipe.
 #[derive(Clone, Debug, PartialEq)]
@@ -99,8 +99,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         .map(|l| l.to_string())
         .collect();
     let grid_path = ctx.out("samples.png");
-    data::grid::save_grid(&grid_path, &samples, &captions, 4)
-        .map_err(|e| LessonError::Output(e.to_string()))?;
+    data::grid::save_grid(&grid_path, &samples, &captions, 4).map_err(OutputError::Grid)?;
     out.files.push(grid_path);
 
     let recipe: Recipe = ctx.recipe();
@@ -110,7 +109,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         lr: recipe.lr,
         ..SgdConfig::default()
     };
-    let mut opt = Sgd::new(model.parameters(), config).expect("the recipe checked the settings");
+    let mut opt = Sgd::new(model.parameters(), config);
     let x = Var::constant(x_train.clone());
     let truth_train = classes(&y_train);
     let title = format!(

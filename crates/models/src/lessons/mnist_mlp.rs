@@ -22,7 +22,7 @@ use crate::networks::mnist_mlp;
 use crate::plot::{self, Labels, Series};
 use crate::progress::Progress;
 use crate::recipe::{self, Interval, LessonRecipe, Param, Schedule};
-use crate::report::{LessonError, Outcome};
+use crate::report::{LessonError, Outcome, OutputError};
 
 /// The course's recipe.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,7 +83,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         lr: recipe.lr,
         ..AdamConfig::default()
     };
-    let mut opt = Adam::new(model.parameters(), config).expect("the recipe checked the settings");
+    let mut opt = Adam::new(model.parameters(), config);
     let loader = DataLoader::new(&x_train, &y_train, recipe.batch_size);
     let truth_test = classes(&y_test);
     let title = format!("784 → {} {} → 10, Adam", recipe.hidden, recipe.activation);
@@ -161,7 +161,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         .collect();
     let path = ctx.out("mistakes.png");
     data::grid::save_grid(&path, &x_test.select_rows(&wrong), &captions, 6)
-        .map_err(|e| LessonError::Output(e.to_string()))?;
+        .map_err(OutputError::Grid)?;
     out.files.push(path);
     Ok(out)
 }

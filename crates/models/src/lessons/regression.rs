@@ -207,7 +207,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         lr: recipe.lr,
         ..SgdConfig::default()
     };
-    let mut opt = Sgd::new(model.parameters(), config).expect("the recipe checked the settings");
+    let mut opt = Sgd::new(model.parameters(), config);
     let loader = DataLoader::new(&x_train, &y_train, recipe.batch_size);
     let mut progress = Progress::new(
         "1 → 3 → 2 → 1 PReLU regression",

@@ -89,7 +89,7 @@ fn train(
         lr: recipe.lr,
         ..SgdConfig::default()
     };
-    let mut opt = Sgd::new(model.parameters(), config).expect("the recipe checked the settings");
+    let mut opt = Sgd::new(model.parameters(), config);
     let loader = DataLoader::new(x, y, 1);
     let truth = classes(y);
     let history = fit(
