@@ -49,7 +49,7 @@ pub fn train(model: &Sequential, x: &Tensor, y: &Tensor, rng: &mut StdRng) {
         lr: 0.05,
         ..AdamConfig::default()
     };
-    let mut opt = Adam::new(model.parameters(), config).expect("valid Adam settings");
+    let mut opt = Adam::new(model.parameters(), config);
     let x = Var::constant(x.clone());
     for _epoch in 0..500 {
         let y_hat = model.forward(&x, Mode::Train);

@@ -65,7 +65,7 @@ pub fn train(model: &Sequential, x: &Tensor, y: &Tensor, rng: &mut StdRng) {
             lr,
             ..AdamConfig::default()
         };
-        let mut opt = Adam::new(model.parameters(), config).expect("valid Adam settings");
+        let mut opt = Adam::new(model.parameters(), config);
         for (x_b, y_b) in loader.shuffled(rng) {
             let logits = model.forward(&Var::constant(x_b), Mode::Train);
             let loss = cross_entropy(&logits, &y_b);

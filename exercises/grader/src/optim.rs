@@ -235,8 +235,8 @@ pub fn sgd_momentum(f: SgdMomentum) -> Outcome {
             momentum: mu,
             ..SgdConfig::default()
         };
-        let mut sgd = Sgd::new(vec![p.clone()], config(lr)).expect("valid settings");
-        let mut probe = Sgd::new(vec![b_probe.clone()], config(1.0)).expect("valid settings");
+        let mut sgd = Sgd::new(vec![p.clone()], config(lr));
+        let mut probe = Sgd::new(vec![b_probe.clone()], config(1.0));
         let mine = |_t: usize, g: &Tensor| {
             run("calling your sgd_momentum_step", || {
                 f(w.data_mut(), g.data(), &mut velocity, lr, mu)
@@ -300,7 +300,7 @@ pub fn adam(f: AdamStep) -> Outcome {
         })?;
         let (mut w, mut m, mut v) = (start.clone(), vec![0.0; 12], vec![0.0; 12]);
         let p = Var::param(start.clone());
-        let mut adam = Adam::new(vec![p.clone()], config).expect("valid settings");
+        let mut adam = Adam::new(vec![p.clone()], config);
         let mine = |t: usize, g: &Tensor| {
             let step = t as i32 + 1;
             run("calling your adam_step", || {
