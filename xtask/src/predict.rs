@@ -4,7 +4,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use models::lessons::deep_cnn::MODEL_FILE;
-use rand::{SeedableRng, rngs::StdRng};
 
 use crate::args;
 
@@ -28,19 +27,17 @@ pub fn run(raw: &[String]) -> ExitCode {
             .join(lesson.slug)
             .join(MODEL_FILE)
     });
-    // The architecture comes from the code; the numbers from the file.
-    let recipe = <models::lessons::deep_cnn::Recipe as models::recipe::LessonRecipe>::course(
-        models::Schedule::Full,
-    );
-    let model = models::networks::deep_cnn(recipe.dropout, &mut StdRng::seed_from_u64(0), 0);
-    if let Err(e) = layers::load(&model, &model_path) {
-        eprintln!(
-            "error: {e}\n(train the model first with `cargo xtask lesson 7`, or pass --model FILE)"
-        );
-        return ExitCode::FAILURE;
-    }
+    let model = match models::digit_model::load(&model_path) {
+        Ok((_, model)) => model,
+        Err(e) => {
+            eprintln!(
+                "error: {e}\n(train the model first with `cargo xtask lesson 7`, or pass --model FILE)"
+            );
+            return ExitCode::FAILURE;
+        }
+    };
     let paths: Vec<PathBuf> = args.positional.iter().map(PathBuf::from).collect();
-    match models::own_images::classify_files(&model, &paths) {
+    match models::own_images::classify_files(&model, &paths, data::image_io::Preprocess::Mnist) {
         Ok((predictions, _)) => {
             for p in predictions {
                 println!("{p}");

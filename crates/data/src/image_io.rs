@@ -1,9 +1,10 @@
 //! Image files in and out: a PNG or JPEG becomes an MNIST-shaped tensor, and a tensor
 //! becomes a grayscale PNG.
 //!
-//! Loading converts to grayscale, stretches to `side × side` when the size differs
-//! (bilinear, aspect ratio not kept), and scales pixels to `[0, 1]`. MNIST digits are
-//! white ink on black; a photo of dark ink on white paper needs `invert = true`.
+//! A digit to classify is loaded with [`load_digit`], which by default prepares it as MNIST
+//! itself was made ([`mnist_style`], one small function per step), so that a photo of dark
+//! ink on paper or a drawing app's transparent PNG looks to the model like the digits it
+//! learnt from. [`Preprocess::Raw`] keeps the plain stretch to 28×28 for comparison.
 //!
 //! ```
 //! use tensor::Tensor;
@@ -19,50 +20,80 @@ use std::io::Write;
 use std::path::Path;
 
 use image::imageops::FilterType;
-use image::{GrayImage, ImageFormat};
+use image::{DynamicImage, GrayImage, ImageFormat};
 use tensor::Tensor;
 
 use crate::error::{DataError, io_error};
 
+pub mod mnist_style;
+
 /// The side of an MNIST image.
 pub const MNIST_SIDE: u32 = 28;
 
-/// Loads an image as a digit for an MNIST model: [`load_image`] with side 28.
+/// How an image file becomes the 28×28 input of an MNIST model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Preprocess {
+    /// As MNIST itself was made ([`mnist_style`]): transparency onto white, gray, white ink
+    /// on black whatever the paper, contrast stretched, the ink cropped, its longer side
+    /// scaled to 20 pixels, centred by its centre of mass in 28×28.
+    Mnist,
+    /// Only a stretch to 28×28 (bilinear, aspect ratio not kept), gray from the colour
+    /// channels with any transparency dropped: what a first try does, kept to show the
+    /// difference.
+    Raw,
+}
+
+/// Loads an image file as a digit for an MNIST model.
+///
+/// # Shapes
+/// Returns `[1, 28, 28]`, values in `[0, 1]`, white ink on black.
+pub fn load_digit(path: &Path, how: Preprocess) -> Result<Tensor, DataError> {
+    let bytes = std::fs::read(path).map_err(io_error(path))?;
+    digit_from_bytes(&bytes, path, how)
+}
+
+/// [`load_digit`] for the bytes of a file already read (an upload, say); `name` is what
+/// errors call it.
 ///
 /// # Shapes
 /// Returns `[1, 28, 28]`, values in `[0, 1]`.
-pub fn load_digit(path: &Path, invert: bool) -> Result<Tensor, DataError> {
-    load_image(path, MNIST_SIDE, invert)
+pub fn digit_from_bytes(bytes: &[u8], name: &Path, how: Preprocess) -> Result<Tensor, DataError> {
+    let image = decode(bytes, name)?;
+    Ok(match how {
+        Preprocess::Mnist => mnist_style::preprocess(&image).digit(),
+        Preprocess::Raw => stretch_gray(&image, MNIST_SIDE),
+    })
 }
 
-/// Loads a PNG or JPEG as grayscale `[1, side, side]` in `[0, 1]` (pixel / 255), resized
-/// if needed; `invert` maps `v → 1 − v`. Errors name the file.
+/// Decodes PNG or JPEG bytes (any bit depth, gray, RGB, RGBA or palette); the error names
+/// `name` and what the codec found wrong.
+pub fn decode(bytes: &[u8], name: &Path) -> Result<DynamicImage, DataError> {
+    image::load_from_memory(bytes).map_err(|source| DataError::Image {
+        path: name.to_path_buf(),
+        problem: "cannot decode image",
+        source,
+    })
+}
+
+/// Loads a PNG or JPEG as grayscale `[1, side, side]` in `[0, 1]` (pixel / 255), stretched
+/// to `side × side` if needed; `invert` maps `v → 1 − v`. Errors name the file.
 ///
 /// # Shapes
 /// Returns `[1, side, side]`.
 pub fn load_image(path: &Path, side: u32, invert: bool) -> Result<Tensor, DataError> {
     let bytes = std::fs::read(path).map_err(io_error(path))?;
-    let decoded = image::load_from_memory(&bytes).map_err(|source| DataError::Image {
-        path: path.to_path_buf(),
-        problem: "cannot decode image",
-        source,
-    })?;
-    let mut gray = decoded.to_luma8();
+    let x = stretch_gray(&decode(&bytes, path)?, side);
+    Ok(if invert { x.map(|v| 1.0 - v) } else { x })
+}
+
+/// Gray (transparency dropped), stretched to `side × side` when the size differs, `/ 255`.
+fn stretch_gray(image: &DynamicImage, side: u32) -> Tensor {
+    let mut gray = image.to_luma8();
     if gray.dimensions() != (side, side) {
         gray = image::imageops::resize(&gray, side, side, FilterType::Triangle);
     }
-    let values = gray
-        .pixels()
-        .map(|p| {
-            let v = p.0[0] as f32 / 255.0;
-            if invert { 1.0 - v } else { v }
-        })
-        .collect();
-    Ok(Tensor::from_parts(
-        "load_image",
-        values,
-        &[1, side as usize, side as usize],
-    ))
+    let values = gray.pixels().map(|p| p.0[0] as f32 / 255.0).collect();
+    Tensor::from_parts("load_image", values, &[1, side as usize, side as usize])
 }
 
 /// Saves `x` (`[1, H, W]` or `[H, W]`, values in `[0, 1]`, clamped) as an 8-bit grayscale

@@ -4,7 +4,7 @@
 use data::DataError;
 use data::font::{self, glyph, text_width};
 use data::grid::{self, render_grid, save_grid};
-use data::image_io::{load_digit, load_image, save_png};
+use data::image_io::{Preprocess, load_digit, load_image, save_png};
 use image::{GrayImage, Luma, Rgb, RgbImage};
 use tensor::Tensor;
 
@@ -20,10 +20,11 @@ fn png_round_trip_is_exact_for_8_bit_values() {
     let x = ramp(28, 28);
     let path = dir.path().join("digit.png");
     save_png(&path, &x).unwrap();
-    assert_eq!(load_digit(&path, false).unwrap(), x);
+    assert_eq!(load_image(&path, 28, false).unwrap(), x);
+    assert_eq!(load_digit(&path, Preprocess::Raw).unwrap(), x);
     // Inverted on load: 1 − x.
     assert!(
-        load_digit(&path, true)
+        load_image(&path, 28, true)
             .unwrap()
             .allclose(&x.map(|v| 1.0 - v), 0.0, 1e-6)
     );
@@ -48,7 +49,7 @@ fn colour_and_size_are_converted() {
     });
     let path = dir.path().join("big.png");
     rgb.save(&path).unwrap();
-    let x = load_digit(&path, false).unwrap();
+    let x = load_digit(&path, Preprocess::Raw).unwrap();
     assert_eq!(x.shape(), &[1, 28, 28]);
     assert_eq!((x.at(&[0, 5, 0]), x.at(&[0, 5, 27])), (1.0, 0.0));
     // JPEG is lossy: a flat mid-gray comes back within a few levels.
@@ -64,7 +65,7 @@ fn a_corrupt_png_names_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("broken-digit.png");
     std::fs::write(&path, b"\x89PNG\r\n\x1a\nthis is not really a png").unwrap();
-    let error = load_digit(&path, false).unwrap_err();
+    let error = load_digit(&path, Preprocess::Mnist).unwrap_err();
     assert!(
         matches!(&error, DataError::Image { path: p, .. } if p == &path),
         "{error:?}"
@@ -74,7 +75,7 @@ fn a_corrupt_png_names_the_file() {
         message.contains("broken-digit.png") && message.contains("cannot decode"),
         "{message}"
     );
-    let missing = load_digit(&dir.path().join("absent.png"), false).unwrap_err();
+    let missing = load_digit(&dir.path().join("absent.png"), Preprocess::Mnist).unwrap_err();
     assert!(missing.to_string().contains("absent.png"), "{missing}");
 }
 

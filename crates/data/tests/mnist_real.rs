@@ -203,7 +203,7 @@ fn real_digits_make_a_readable_grid_and_png_files() {
     let digit_path = out.join("first-test-digit.png");
     data::image_io::save_png(&digit_path, &digit).unwrap();
     assert_eq!(
-        data::image_io::load_digit(&digit_path, false).unwrap(),
+        data::image_io::load_digit(&digit_path, data::image_io::Preprocess::Raw).unwrap(),
         digit
     );
 }

@@ -36,6 +36,27 @@ use crate::module::Module;
 /// assert_eq!(*a.weight().value(), *b.weight().value());
 /// ```
 pub fn save(module: &dyn Module, path: impl AsRef<Path>) -> Result<(), LayerError> {
+    save_with_metadata(module, path, &[])
+}
+
+/// [`save`], and string pairs in the file's header (safetensors' `__metadata__`), for
+/// example which network the weights belong to, so that a reader can build it before
+/// [`load`]ing. [`read_metadata`] gives them back.
+///
+/// ```
+/// use layers::{Linear, save_with_metadata, read_metadata};
+/// use rand::{SeedableRng, rngs::StdRng};
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("linear.safetensors");
+/// let a = Linear::new(3, 2, &mut StdRng::seed_from_u64(1));
+/// save_with_metadata(&a, &path, &[("network", "linear-3-2")]).unwrap();
+/// assert_eq!(read_metadata(&path).unwrap()["network"], "linear-3-2");
+/// ```
+pub fn save_with_metadata(
+    module: &dyn Module,
+    path: impl AsRef<Path>,
+    metadata: &[(&str, &str)],
+) -> Result<(), LayerError> {
     let mut entries = Vec::new();
     module.visit_params(&mut |name, p| {
         let value = p.value();
@@ -45,7 +66,24 @@ pub fn save(module: &dyn Module, path: impl AsRef<Path>) -> Result<(), LayerErro
             le_bytes(value.data()),
         ));
     });
-    write_entries(path.as_ref(), entries)
+    write_entries(path.as_ref(), entries, metadata)
+}
+
+/// The string pairs of a safetensors file's header (`__metadata__`), with safetensors' own
+/// `"format"` entry among them; empty when the file has none. Reads only the header.
+pub fn read_metadata(path: impl AsRef<Path>) -> Result<BTreeMap<String, String>, LayerError> {
+    let path = path.as_ref();
+    let bytes = read_file(path)?;
+    let (_, header) = SafeTensors::read_metadata(&bytes).map_err(|source| LayerError::Format {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Ok(header
+        .metadata()
+        .iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect())
 }
 
 /// Copies the tensors of the safetensors file `path` into the parameters of `module` of the
@@ -125,7 +163,7 @@ pub fn write_tensors<'a>(
         .into_iter()
         .map(|(name, t)| (name.to_string(), t.shape().to_vec(), le_bytes(t.data())))
         .collect();
-    write_entries(path.as_ref(), entries)
+    write_entries(path.as_ref(), entries, &[])
 }
 
 /// The numbers as little-endian bytes, safetensors' layout.
@@ -133,10 +171,11 @@ fn le_bytes(data: &[f32]) -> Vec<u8> {
     data.iter().flat_map(|x| x.to_le_bytes()).collect()
 }
 
-/// Serialises `(name, shape, bytes)` entries and writes them atomically to `path`.
+/// Serialises `(name, shape, bytes)` entries, with the header's string pairs, and writes them atomically to `path`.
 fn write_entries(
     path: &Path,
     entries: Vec<(String, Vec<usize>, Vec<u8>)>,
+    extra_metadata: &[(&str, &str)],
 ) -> Result<(), LayerError> {
     let mut seen = HashSet::new();
     for (name, _, _) in &entries {
@@ -157,7 +196,10 @@ fn write_entries(
         ));
     }
     // "format": "pt" lets Hugging Face tools read the file as PyTorch weights.
-    let metadata = HashMap::from([("format".to_string(), "pt".to_string())]);
+    let mut metadata = HashMap::from([("format".to_string(), "pt".to_string())]);
+    for (key, value) in extra_metadata {
+        metadata.insert(key.to_string(), value.to_string());
+    }
     let bytes = safetensors::serialize(views, Some(metadata)).map_err(format_error)?;
     atomic_file::write(path, |file| file.write_all(&bytes))?;
     Ok(())

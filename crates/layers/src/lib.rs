@@ -46,7 +46,7 @@ mod summary;
 
 pub use activation::{LeakyReLU, PReLU, ReLU, Sigmoid, Softmax, Tanh};
 pub use activation_name::{Activation, UnknownActivation};
-pub use checkpoint::{load, read_tensors, save, write_tensors};
+pub use checkpoint::{load, read_metadata, read_tensors, save, save_with_metadata, write_tensors};
 pub use conv2d::Conv2d;
 pub use dropout::Dropout;
 pub use error::LayerError;

@@ -10,10 +10,11 @@
 //! and `context` (what a lesson is told), `plot` and `pictures` (drawing), `history` (the
 //! numbers of each epoch), `report` (what a lesson returns, or why it stopped), `fit` (the
 //! one training loop) and `progress` (what it shows), `metrics`, `eval`, `mnist`,
-//! `networks`, `own_images` (the lessons' tools), `lessons`, then `registry` (the list of
+//! `networks`, `digit_model` (saved digit networks), `own_images` (the lessons' tools), `lessons`, then `registry` (the list of
 //! lessons and their bars) and `summary` (the bars checked, `summary.json`).
 
 pub mod context;
+pub mod digit_model;
 pub mod eval;
 pub mod fit;
 pub mod history;

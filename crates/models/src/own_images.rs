@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use data::image_io::Preprocess;
 use layers::Module;
 use tensor::Tensor;
 
@@ -54,20 +55,28 @@ pub struct Prediction {
 }
 
 impl Prediction {
-    /// The most and second most probable digits, with their probabilities.
-    pub fn top_two(&self) -> [(usize, f32); 2] {
+    /// The `k` most probable digits with their probabilities, most probable first (ties
+    /// to the smaller digit).
+    pub fn top(&self, k: usize) -> Vec<(usize, f32)> {
         let mut order: Vec<usize> = (0..self.probabilities.len()).collect();
         order.sort_by(|&a, &b| self.probabilities[b].total_cmp(&self.probabilities[a]));
-        [
-            (order[0], self.probabilities[order[0]]),
-            (order[1], self.probabilities[order[1]]),
-        ]
+        order
+            .into_iter()
+            .take(k)
+            .map(|d| (d, self.probabilities[d]))
+            .collect()
+    }
+
+    /// The most probable digit.
+    pub fn digit(&self) -> usize {
+        self.top(1)[0].0
     }
 }
 
 impl std::fmt::Display for Prediction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let [(top, p), (second, q)] = self.top_two();
+        let top = self.top(2);
+        let ((top, p), (second, q)) = (top[0], top[1]);
         let name = self.path.file_name().map_or_else(
             || self.path.display().to_string(),
             |n| n.to_string_lossy().into_owned(),
@@ -81,26 +90,51 @@ impl std::fmt::Display for Prediction {
     }
 }
 
-/// Loads each file as a 28×28 grayscale digit (any size, colour PNG or JPEG; no inversion:
-/// the model must cope with what the camera saw) and classifies it with `model`, which
-/// returns logits. Returns the predictions and the images as the model saw them `[N, 1, 28, 28]`.
+/// Loads each file as a 28×28 digit (any size, PNG or JPEG, gray, colour or transparent),
+/// prepared as `how` says, and classifies it with `model`, which returns logits. Returns the
+/// predictions and the images as the model saw them `[N, 1, 28, 28]`.
 pub fn classify_files(
     model: &dyn Module,
     paths: &[PathBuf],
+    how: Preprocess,
 ) -> Result<(Vec<Prediction>, Tensor), LessonError> {
     let images = paths
         .iter()
-        .map(|p| data::image_io::load_digit(p, false).map_err(LessonError::Data))
+        .map(|p| data::image_io::load_digit(p, how).map_err(LessonError::Data))
         .collect::<Result<Vec<Tensor>, LessonError>>()?;
+    Ok(classify_images(model, paths.to_vec(), &images))
+}
+
+/// [`classify_files`] for one file's bytes already in memory (an upload); `name` is what
+/// the prediction and any error call it. Returns the prediction and the `[1, 28, 28]`
+/// image the model saw.
+pub fn classify_bytes(
+    model: &dyn Module,
+    name: &str,
+    bytes: &[u8],
+    how: Preprocess,
+) -> Result<(Prediction, Tensor), LessonError> {
+    let path = PathBuf::from(name);
+    let image = data::image_io::digit_from_bytes(bytes, &path, how).map_err(LessonError::Data)?;
+    let (mut predictions, _) = classify_images(model, vec![path], std::slice::from_ref(&image));
+    Ok((predictions.remove(0), image))
+}
+
+/// Classifies prepared `[1, 28, 28]` digits, one per path.
+fn classify_images(
+    model: &dyn Module,
+    paths: Vec<PathBuf>,
+    images: &[Tensor],
+) -> (Vec<Prediction>, Tensor) {
     let x = Tensor::stack(&images.iter().collect::<Vec<_>>(), 0);
     let probabilities = autograd::ops::softmax(&predict(model, &x, 64), 1);
     let predictions = paths
-        .iter()
+        .into_iter()
         .enumerate()
-        .map(|(i, p)| Prediction {
-            path: p.clone(),
+        .map(|(i, path)| Prediction {
+            path,
             probabilities: probabilities.narrow(0, i, 1).into_vec(),
         })
         .collect();
-    Ok((predictions, x))
+    (predictions, x)
 }

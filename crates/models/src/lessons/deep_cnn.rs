@@ -13,6 +13,7 @@
 
 use autograd::Var;
 use data::augment::{concat_sets, invert};
+use data::image_io::Preprocess;
 use data::{DataLoader, Split};
 use layers::{Mode, Module, Sequential, summary};
 use optim::{Optimizer, RmsProp, RmsPropConfig, cross_entropy};
@@ -20,6 +21,7 @@ use rand::{SeedableRng, rngs::StdRng};
 use tensor::Tensor;
 
 use crate::context::Context;
+use crate::digit_model::{self, Network};
 use crate::eval::{evaluate_logits, predict};
 use crate::fit::fit;
 use crate::history::History;
@@ -159,11 +161,11 @@ struct Shown {
 fn show_predictions(model: &Sequential, when: &str) -> Result<Shown, LessonError> {
     let files = own_images::shipped()?;
     let (paths, labels): (Vec<_>, Vec<_>) = files.into_iter().unzip();
-    let (predictions, images) = classify_files(model, &paths)?;
+    let (predictions, images) = classify_files(model, &paths, Preprocess::Mnist)?;
     println!("the shipped pictures, {when}:");
     for (p, label) in predictions.iter().zip(&labels) {
         let verdict = match label {
-            Some(t) if *t == p.top_two()[0].0 => "✓".to_string(),
+            Some(t) if *t == p.digit() => "✓".to_string(),
             Some(t) => format!("✗ (it is a {t})"),
             None => {
                 let probs: Vec<String> =
@@ -260,7 +262,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     let after = show_predictions(&model, "after augmentation")?;
 
     let model_path = ctx.out(MODEL_FILE);
-    layers::save(&model, &model_path)?;
+    digit_model::save(&model, Network::DeepCnn, &model_path)?;
     println!(
         "saved the model to {} (try `cargo xtask predict FILE...`)",
         model_path.display()
@@ -273,7 +275,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         .zip(before.predictions.iter().zip(&after.predictions))
         .map(|(label, (b, a))| {
             let truth = label.map_or("?".to_string(), |t| t.to_string());
-            format!("{truth}:{}→{}", b.top_two()[0].0, a.top_two()[0].0)
+            format!("{truth}:{}→{}", b.digit(), a.digit())
         })
         .collect();
     let grid = ctx.out("own_images.png");

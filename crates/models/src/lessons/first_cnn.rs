@@ -15,6 +15,7 @@ use rand::{SeedableRng, rngs::StdRng};
 use tensor::Tensor;
 
 use crate::context::Context;
+use crate::digit_model::{self, Network};
 use crate::eval::{evaluate_logits, predict};
 use crate::fit::fit;
 use crate::metrics::{classes, confusion, print_confusion};
@@ -137,7 +138,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     let final_loss = out.history.last("train_loss").unwrap_or(f64::NAN);
     out.metric("final_train_loss", final_loss);
     let model_path = ctx.out(MODEL_FILE);
-    layers::save(&model, &model_path)?;
+    digit_model::save(&model, Network::FirstCnn, &model_path)?;
     println!("saved the model to {}", model_path.display());
     out.files.push(model_path);
 
