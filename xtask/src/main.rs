@@ -36,7 +36,9 @@ COMMANDS:
                                            the workbook: list, check or watch the exercises
     data [--data-dir DIR]                  fetch or verify the data sets the lessons use
     bench [--quick] [SECTION...]           print the benchmark table (gemm xor lesson3 lesson6 lesson7)
-    predict FILE... [--model FILE]         classify image files with the lesson-7 model
+    predict FILE... [--model FILE] [--raw] [--json]
+                                           classify image files with a saved digit model;
+                                           `predict --help` gives the exit codes
     help                                   print this text
 ";
 

@@ -50,10 +50,12 @@ pub mod image_io;
 pub mod iris;
 pub mod loader;
 pub mod mnist;
+pub mod photo_like;
 pub mod regression;
 mod root;
 pub mod split;
 pub mod standardize;
+pub mod warp;
 pub mod xor;
 
 pub use error::DataError;

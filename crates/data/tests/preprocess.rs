@@ -218,3 +218,65 @@ fn data_root_precedence_is_flag_then_env_then_cache() {
     assert_eq!(data::data_dir_flag(&args), Some("/d".into()));
     assert_eq!(data::data_dir_flag(&args[..2]), None);
 }
+
+/// A 28 × 28 image with one lit pixel at `(x, y)`.
+fn dot(x: usize, y: usize) -> Tensor {
+    let mut v = vec![0.0; 784];
+    v[y * 28 + x] = 1.0;
+    Tensor::from_vec(v, &[1, 1, 28, 28]).unwrap()
+}
+
+#[test]
+fn random_affine_with_no_range_changes_nothing_and_a_shift_moves_the_ink() {
+    use data::augment::{AffineRange, random_affine, random_invert};
+    let mut rng = StdRng::seed_from_u64(3);
+    let still = AffineRange {
+        max_rotation_deg: 0.0,
+        scale: (1.0, 1.0),
+        max_shift: 0.0,
+        thickness_chance: 0.0,
+    };
+    let x = dot(10, 12);
+    assert_eq!(random_affine(&x, &still, &mut rng), x);
+    // Rotation and scale about the centre, shifts of at most 2 pixels: the centre of mass
+    // of a dot half a pixel from the centre moves at most 2 pixels (and the half pixel
+    // turned and scaled) along each axis.
+    let centre = dot(14, 14);
+    for _ in 0..20 {
+        let moved = random_affine(&centre, &AffineRange::WORLD, &mut rng);
+        let total: f32 = moved.data().iter().sum();
+        let cx: f32 = moved
+            .data()
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v * (i % 28) as f32)
+            .sum::<f32>()
+            / total;
+        let cy: f32 = moved
+            .data()
+            .iter()
+            .enumerate()
+            .map(|(i, v)| v * (i / 28) as f32)
+            .sum::<f32>()
+            / total;
+        assert!(
+            (cx - 14.0).abs() <= 2.5 && (cy - 14.0).abs() <= 2.5,
+            "({cx}, {cy})"
+        );
+    }
+    // The same seed, the same changes.
+    let batch = Tensor::stack(
+        &[
+            &dot(5, 5).reshape(&[1, 28, 28]),
+            &dot(20, 9).reshape(&[1, 28, 28]),
+        ],
+        0,
+    );
+    let a = random_affine(&batch, &AffineRange::WORLD, &mut StdRng::seed_from_u64(4));
+    let b = random_affine(&batch, &AffineRange::WORLD, &mut StdRng::seed_from_u64(4));
+    assert_eq!(a, b);
+    assert_eq!(a.shape(), batch.shape());
+    // Inversion by chance: never at 0, always at 1.
+    assert_eq!(random_invert(&batch, 0.0, &mut rng), batch);
+    assert_eq!(random_invert(&batch, 1.0, &mut rng), invert(&batch));
+}

@@ -10,7 +10,7 @@
 //! and `context` (what a lesson is told), `plot` and `pictures` (drawing), `history` (the
 //! numbers of each epoch), `report` (what a lesson returns, or why it stopped), `fit` (the
 //! one training loop) and `progress` (what it shows), `metrics`, `eval`, `mnist`,
-//! `networks`, `digit_model` (saved digit networks), `own_images` (the lessons' tools), `lessons`, then `registry` (the list of
+//! `networks`, `digit_model` (saved digit networks), `own_images` and `world_digits` (the lessons' tools), `lessons`, then `registry` (the list of
 //! lessons and their bars) and `summary` (the bars checked, `summary.json`).
 
 pub mod context;
@@ -30,6 +30,7 @@ pub mod recipe;
 pub mod registry;
 pub mod report;
 pub mod summary;
+pub mod world_digits;
 
 pub use context::{Context, DEFAULT_SEED};
 pub use recipe::Schedule;

@@ -374,7 +374,8 @@ pub fn fit_in_box(gray: &Gray, side: usize) -> Gray {
 
 /// Step 8. Placed in a black `field × field` picture so that its centre of mass (the mean
 /// position weighted by brightness) falls on the field's centre, moved by whole pixels so
-/// that no resampling blurs it. Ink pushed past an edge is cut off.
+/// that no resampling blurs it (the field's centre is 13.5 for 28, so the mass centre lands
+/// on 13.5 ± 0.5). Ink pushed past an edge is cut off.
 pub fn center_by_mass(gray: &Gray, field: usize) -> Gray {
     let total: f32 = gray.values.iter().sum();
     let (cx, cy) = if total > 0.0 {
@@ -395,8 +396,9 @@ pub fn center_by_mass(gray: &Gray, field: usize) -> Gray {
         )
     };
     let centre = (field as f32 - 1.0) / 2.0;
-    let dx = (centre - cx).round() as isize;
-    let dy = (centre - cy).round() as isize;
+    // Rounded half up, the same way along both axes.
+    let dx = (centre - cx + 0.5).floor() as isize;
+    let dy = (centre - cy + 0.5).floor() as isize;
     let mut out = Gray::black(field, field);
     for y in 0..gray.height {
         for x in 0..gray.width {
