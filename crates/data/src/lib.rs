@@ -16,8 +16,12 @@
 //! - `standardize`: per-column standardisation and pixel normalisation.
 //! - `split`: shuffled train/validation/test index lists.
 //! - `loader`: the [`DataLoader`] that cuts mini-batches.
-//! - `augment`: inverted images, joined data sets.
-//! - `image_io`, `font`, `grid`: image files in and out, and captioned sample grids.
+//! - `warp`: moving, turning and scaling a gray picture, sampled bilinearly.
+//! - `augment`: inverted images, joined data sets, random shifts, scalings, rotations and
+//!   stroke thickness.
+//! - `image_io`, `font`, `grid`: image files in and out (with `image_io::mnist_style`, a
+//!   picture prepared as MNIST was made), and captioned sample grids.
+//! - `photo_like`: MNIST digits made to look like phone photos and drawing-app PNGs.
 //!
 //! Every file the crate writes (downloads, IDX exports, PNGs) goes through the workspace's
 //! one atomic writer, [`atomic_file`]: it appears whole or not at all, and its folder is
