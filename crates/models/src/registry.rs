@@ -142,7 +142,12 @@ static LESSONS: [Lesson; 7] = [
             Bar::at_least("train_accuracy", 0.973),
             Bar::at_least("test_accuracy", 0.969),
         ],
-        quick_bars: None,
+        // The quick schedule (200 of the 500 epochs) reached, with seed 2: train 96.47%,
+        // test 96.30%. Its bars sit below those.
+        quick_bars: Some(&[
+            Bar::at_least("train_accuracy", 0.960),
+            Bar::at_least("test_accuracy", 0.958),
+        ]),
         recipe: course_recipe::<course::mnist_1v7::Recipe>,
         run: course::mnist_1v7::run,
     },
@@ -177,7 +182,9 @@ static LESSONS: [Lesson; 7] = [
         // (one test image short); seed 1 reaches 98.37% (see docs/lessons/06-first-cnn.md).
         seed: 1,
         bars: &[Bar::at_least("test_accuracy", 0.983)],
-        quick_bars: None,
+        // The quick schedule (3 of the 10 epochs) reached, with seed 1: test 97.18%. Its
+        // bar sits below that.
+        quick_bars: Some(&[Bar::at_least("test_accuracy", 0.965)]),
         recipe: course_recipe::<course::first_cnn::Recipe>,
         run: course::first_cnn::run,
     },
