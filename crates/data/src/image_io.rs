@@ -25,6 +25,7 @@ use tensor::Tensor;
 
 use crate::error::{DataError, io_error};
 
+pub mod gray;
 pub mod mnist_style;
 
 /// The side of an MNIST image.

@@ -138,3 +138,57 @@ fn classify_images(
         .collect();
     (predictions, x)
 }
+
+/// The shipped pictures as the model saw them (MNIST-style), their true labels, and its
+/// predictions.
+pub struct Shown {
+    /// The predictions, MNIST-style, in file order.
+    pub predictions: Vec<Prediction>,
+    /// The pictures as the model saw them, `[N, 1, 28, 28]`.
+    pub images: Tensor,
+    /// The true digits (`None`: not a digit).
+    pub labels: Vec<Option<usize>>,
+}
+
+impl Shown {
+    /// How many of the digits (not the picture that is none) were read right.
+    pub fn right(&self) -> usize {
+        self.labels
+            .iter()
+            .zip(&self.predictions)
+            .filter(|(label, p)| **label == Some(p.digit()))
+            .count()
+    }
+}
+
+/// Prints each shipped picture's prediction, read raw and MNIST-style, and returns the
+/// MNIST-style ones.
+pub fn show_predictions(model: &dyn Module, when: &str) -> Result<Shown, LessonError> {
+    let files = shipped()?;
+    let (paths, labels): (Vec<_>, Vec<_>) = files.into_iter().unzip();
+    let (raw, _) = classify_files(model, &paths, Preprocess::Raw)?;
+    let (predictions, images) = classify_files(model, &paths, Preprocess::Mnist)?;
+    println!("the shipped pictures, {when} (plain stretch | MNIST-style preprocessing):");
+    let verdict = |p: &Prediction, label: &Option<usize>| match label {
+        Some(t) if *t == p.digit() => "✓".to_string(),
+        Some(t) => format!("✗ (it is a {t})"),
+        None => "(not a digit)".to_string(),
+    };
+    for ((p, r), label) in predictions.iter().zip(&raw).zip(&labels) {
+        let [(d, q)] = [p.top(1)[0]];
+        let [(rd, rq)] = [r.top(1)[0]];
+        let name = p.path.file_name().unwrap_or_default().to_string_lossy();
+        println!(
+            "  {name}: {rd} ({:.1}%) {} | {d} ({:.1}%) {}",
+            rq * 100.0,
+            verdict(r, label),
+            q * 100.0,
+            verdict(p, label)
+        );
+    }
+    Ok(Shown {
+        predictions,
+        images,
+        labels,
+    })
+}

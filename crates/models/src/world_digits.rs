@@ -16,6 +16,7 @@ use tensor::Tensor;
 
 use crate::eval::predict;
 use crate::metrics::accuracy;
+use crate::report::{LessonError, Outcome, OutputError};
 
 /// The seed of the photo-like set.
 pub const PHOTO_SEED: u64 = 0x_9407_0001;
@@ -100,6 +101,45 @@ impl WorldSets {
             ("drawing_accuracy", read(&self.drawings.mnist_style)),
         ]
     }
+
+    /// Prints [`WorldSets::measure`]'s numbers after a training stage and records them in
+    /// `out` as `NAME` followed by `suffix` (empty for the last stage).
+    pub fn report(&self, out: &mut Outcome, model: &dyn Module, stage: &str, suffix: &str) {
+        let numbers = self.measure(model);
+        let shown: Vec<String> = numbers
+            .iter()
+            .map(|(name, v)| format!("{name} {:.2}%", v * 100.0))
+            .collect();
+        println!(
+            "{stage}, on {} digits from the world: {}",
+            self.len(),
+            shown.join(", ")
+        );
+        for (name, value) in numbers {
+            out.metric(&format!("{name}{suffix}"), value);
+        }
+    }
+}
+
+/// Writes the lesson's `preprocess.png` to `path`: [`preprocess_picture`] of the sets'
+/// examples and the first two shipped pictures.
+pub fn write_preprocess_picture(path: &Path, world: &WorldSets) -> Result<PathBuf, LessonError> {
+    let mut files: Vec<(String, Vec<u8>)> = world
+        .examples
+        .iter()
+        .enumerate()
+        .map(|(i, bytes)| (format!("world example {i}"), bytes.clone()))
+        .collect();
+    for (file, _) in crate::own_images::shipped()?.into_iter().take(2) {
+        let bytes = std::fs::read(&file).map_err(|source| {
+            LessonError::Data(data::DataError::Io {
+                path: file.clone(),
+                source,
+            })
+        })?;
+        files.push((file.display().to_string(), bytes));
+    }
+    preprocess_picture(path, &files).map_err(|e| LessonError::Output(OutputError::Grid(e)))
 }
 
 /// The column captions of [`preprocess_picture`].

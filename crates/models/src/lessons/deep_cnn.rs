@@ -22,7 +22,6 @@
 
 use autograd::Var;
 use data::augment::{AffineRange, concat_sets, invert, random_affine, random_invert};
-use data::image_io::Preprocess;
 use data::{DataLoader, Split};
 use layers::{Mode, Module, Sequential, summary};
 use optim::{Optimizer, RmsProp, RmsPropConfig, cross_entropy};
@@ -37,12 +36,12 @@ use crate::history::History;
 use crate::metrics::accuracy;
 use crate::mnist::load;
 use crate::networks::deep_cnn;
-use crate::own_images::{self, Prediction, classify_files};
+use crate::own_images::show_predictions;
 use crate::plot::{self, Labels, Series};
 use crate::progress::Progress;
 use crate::recipe::{self, Interval, LessonRecipe, Param, Schedule};
 use crate::report::{LessonError, Outcome, OutputError};
-use crate::world_digits::{WorldSets, preprocess_picture};
+use crate::world_digits::{self, WorldSets};
 
 /// The recipe of one schedule.
 #[derive(Clone, Debug, PartialEq)]
@@ -180,81 +179,6 @@ fn train_stage(
     Ok(history)
 }
 
-/// The shipped pictures as the model saw them (MNIST-style), their true labels, and its
-/// predictions.
-struct Shown {
-    predictions: Vec<Prediction>,
-    images: Tensor,
-    labels: Vec<Option<usize>>,
-}
-
-impl Shown {
-    /// How many of the digits (not the picture that is none) were read right.
-    fn right(&self) -> usize {
-        self.labels
-            .iter()
-            .zip(&self.predictions)
-            .filter(|(label, p)| **label == Some(p.digit()))
-            .count()
-    }
-}
-
-/// Prints each shipped picture's prediction, read raw and MNIST-style, and returns the
-/// MNIST-style ones.
-fn show_predictions(model: &Sequential, when: &str) -> Result<Shown, LessonError> {
-    let files = own_images::shipped()?;
-    let (paths, labels): (Vec<_>, Vec<_>) = files.into_iter().unzip();
-    let (raw, _) = classify_files(model, &paths, Preprocess::Raw)?;
-    let (predictions, images) = classify_files(model, &paths, Preprocess::Mnist)?;
-    println!("the shipped pictures, {when} (plain stretch | MNIST-style preprocessing):");
-    let verdict = |p: &Prediction, label: &Option<usize>| match label {
-        Some(t) if *t == p.digit() => "✓".to_string(),
-        Some(t) => format!("✗ (it is a {t})"),
-        None => "(not a digit)".to_string(),
-    };
-    for ((p, r), label) in predictions.iter().zip(&raw).zip(&labels) {
-        let [(d, q)] = [p.top(1)[0]];
-        let [(rd, rq)] = [r.top(1)[0]];
-        let name = p.path.file_name().unwrap_or_default().to_string_lossy();
-        println!(
-            "  {name}: {rd} ({:.1}%) {} | {d} ({:.1}%) {}",
-            rq * 100.0,
-            verdict(r, label),
-            q * 100.0,
-            verdict(p, label)
-        );
-    }
-    Ok(Shown {
-        predictions,
-        images,
-        labels,
-    })
-}
-
-/// Prints and records the world sets' accuracies after a stage, as `NAME_suffix`
-/// (`suffix` empty for the last stage).
-fn measure_world(
-    out: &mut Outcome,
-    world: &WorldSets,
-    model: &Sequential,
-    stage: &str,
-    suffix: &str,
-) {
-    let numbers = world.measure(model);
-    let shown: Vec<String> = numbers
-        .iter()
-        .map(|(name, v)| format!("{name} {:.2}%", v * 100.0))
-        .collect();
-    println!(
-        "{stage}, on {} digits from the world: {}",
-        world.len(),
-        shown.join(", ")
-    );
-    for (name, value) in numbers {
-        out.metric(&format!("{name}{suffix}"), value);
-    }
-}
-
 /// Runs the lesson.
 pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     let recipe: Recipe = ctx.recipe();
@@ -304,7 +228,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         inv * 100.0
     );
     let before = show_predictions(&model, "before augmentation")?;
-    measure_world(&mut out, &world, &model, "after stage 1", "_stage1");
+    world.report(&mut out, &model, "after stage 1", "_stage1");
 
     // Augmentation: every training image again, inverted (120,000 images).
     let x_train_inverted = invert(&x_train);
@@ -338,7 +262,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         (acc + inv) * 50.0
     );
     let after = show_predictions(&model, "after augmentation")?;
-    measure_world(&mut out, &world, &model, "after stage 2", "_stage2");
+    world.report(&mut out, &model, "after stage 2", "_stage2");
 
     // Digits from the world: every training image, each epoch, rotated, scaled, shifted and
     // perhaps thickened anew, half of them inverted; drawn from their own generator so the
@@ -369,27 +293,13 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         inv * 100.0
     );
     let last = show_predictions(&model, "after the world's digits")?;
-    measure_world(&mut out, &world, &model, "after stage 3", "");
+    world.report(&mut out, &model, "after stage 3", "");
     out.metric("own_images_right", last.right() as f64);
 
-    let stages_path = ctx.out("preprocess.png");
-    let mut examples: Vec<(String, Vec<u8>)> = world
-        .examples
-        .iter()
-        .enumerate()
-        .map(|(i, bytes)| (format!("world example {i}"), bytes.clone()))
-        .collect();
-    for (path, _) in own_images::shipped()?.into_iter().take(2) {
-        let bytes = std::fs::read(&path).map_err(|source| {
-            LessonError::Data(data::DataError::Io {
-                path: path.clone(),
-                source,
-            })
-        })?;
-        examples.push((path.display().to_string(), bytes));
-    }
-    preprocess_picture(&stages_path, &examples).map_err(OutputError::Grid)?;
-    out.files.push(stages_path);
+    out.files.push(world_digits::write_preprocess_picture(
+        &ctx.out("preprocess.png"),
+        &world,
+    )?);
 
     let model_path = ctx.out(MODEL_FILE);
     digit_model::save(&model, Network::DeepCnn, &model_path)?;
