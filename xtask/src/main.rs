@@ -2,7 +2,8 @@
 //!
 //! `cargo xtask lesson N` runs a lesson end to end, `cargo xtask test` runs every test in
 //! release-grade mode, `cargo xtask data` fetches or verifies the data sets, `cargo xtask
-//! bench` prints the benchmark table and `cargo xtask predict FILE...` classifies images.
+//! bench` prints the benchmark table, `cargo xtask predict FILE...` classifies images and
+//! `cargo xtask studio` serves the course's interactive pages.
 
 use std::process::ExitCode;
 
@@ -14,6 +15,7 @@ mod exercise;
 mod lesson;
 mod predict;
 mod seeds;
+mod studio;
 mod test;
 #[cfg(test)]
 mod tidy;
@@ -39,6 +41,8 @@ COMMANDS:
     predict FILE... [--model FILE] [--raw] [--json]
                                            classify image files with a saved digit model;
                                            `predict --help` gives the exit codes
+    studio [--port P] [--host ADDRESS] [--model FILE]
+                                           the course's pages in the browser (127.0.0.1:8000)
     help                                   print this text
 ";
 
@@ -64,6 +68,7 @@ fn main() -> ExitCode {
         "compare" => compare::run(rest),
         "bench" => bench::run(rest),
         "predict" => predict::run(rest),
+        "studio" => studio::run(rest),
         other => {
             eprintln!("error: unknown command `{other}`\n\n{HELP}");
             ExitCode::FAILURE

@@ -14,7 +14,15 @@
 //! ```
 //!
 //! Observers ([`Observer`]) see every step and every epoch's record: the progress bar, and
-//! anything else that wants to follow a run live, without knowing the loop.
+//! anything else that wants to follow a run live, without knowing the loop. An observer may
+//! also ask the loop to stop ([`Observer::should_stop`]): `fit` then returns the epochs
+//! finished so far.
+//!
+//! A lesson that can be followed from outside (the studio's live page) takes a [`Watch`]
+//! beside its [`Context`](crate::Context): [`following`] turns it into an observer of one
+//! run, and the lesson hands it whatever else the watcher wants to draw (XOR's decision
+//! regions, [`Regions`]). [`Unwatched`] is the watch of `cargo xtask lesson`: it sees
+//! nothing and never stops, so the lesson's numbers are those of an unwatched run.
 
 use std::time::Instant;
 
@@ -32,6 +40,84 @@ pub trait Observer {
     fn on_epoch(&mut self, record: &EpochRecord) {
         let _ = record;
     }
+
+    /// Whether training should stop now; asked before every step.
+    fn should_stop(&self) -> bool {
+        false
+    }
+}
+
+/// Someone following a lesson from outside it, told of each epoch of each of its runs,
+/// and able to stop it. Its methods take `&self` so that a lesson can hand it to the loop
+/// and to its evaluation at once.
+pub trait Watch {
+    /// Epoch `record.epoch` of the run called `run` (`"H = 2"`, `"seed 42"`) finished.
+    fn on_epoch(&self, run: &str, record: &EpochRecord) {
+        let _ = (run, record);
+    }
+
+    /// Whether it wants the decision regions after epoch `epoch` (they cost a forward
+    /// pass over a grid, so a lesson computes them only when asked).
+    fn wants_regions(&self, epoch: usize) -> bool {
+        let _ = epoch;
+        false
+    }
+
+    /// The network's outputs over a grid of inputs, after an epoch of run `run`.
+    fn on_regions(&self, run: &str, regions: &Regions<'_>) {
+        let _ = (run, regions);
+    }
+
+    /// Whether the lesson should stop: training returns at the next step, and the lesson
+    /// returns what it has measured so far.
+    fn stop_requested(&self) -> bool {
+        false
+    }
+}
+
+/// A two-input network's output over a square grid, and the data it learns from.
+#[derive(Clone, Copy, Debug)]
+pub struct Regions<'a> {
+    /// The epoch after which the outputs were computed.
+    pub epoch: usize,
+    /// Both inputs run over `[range.0, range.1]`.
+    pub range: (f64, f64),
+    /// Grid points along each axis.
+    pub steps: usize,
+    /// `steps × steps` outputs, row by row: row `r` has `x₂ = range.0 + r·Δ`, column `c`
+    /// has `x₁ = range.0 + c·Δ`, `Δ = (range.1 − range.0) / (steps − 1)`.
+    pub outputs: &'a [f32],
+    /// The training points `(x₁, x₂, class)`.
+    pub points: &'a [(f64, f64, usize)],
+}
+
+/// The watch of an unwatched run: sees nothing, never stops.
+pub struct Unwatched;
+
+impl Watch for Unwatched {}
+
+/// An [`Observer`] that passes one run's epochs to a [`Watch`] and stops when it asks.
+pub struct Following<'a> {
+    watch: &'a dyn Watch,
+    run: Option<&'a str>,
+}
+
+/// Follows the run called `run` for `watch`; with `run` `None`, only the stop request is
+/// passed on (for runs the watcher is not shown, such as the lessons' extra seeds).
+pub fn following<'a>(watch: &'a dyn Watch, run: Option<&'a str>) -> Following<'a> {
+    Following { watch, run }
+}
+
+impl Observer for Following<'_> {
+    fn on_epoch(&mut self, record: &EpochRecord) {
+        if let Some(run) = self.run {
+            self.watch.on_epoch(run, record);
+        }
+    }
+
+    fn should_stop(&self) -> bool {
+        self.watch.stop_requested()
+    }
 }
 
 /// Trains for `epochs` epochs and returns the history of per-epoch numbers.
@@ -45,6 +131,8 @@ pub trait Observer {
 /// The record of each epoch holds `train_loss` (the mean loss of its steps, summed in
 /// `f64`), then the metrics of `evaluate`, and the epoch's seconds. A NaN or infinite loss
 /// stops training with [`LessonError::NonFiniteLoss`], naming the epoch and the step.
+/// When an observer asks to stop ([`Observer::should_stop`], asked before each step), the
+/// epoch in progress is dropped and the history of the finished epochs returned.
 pub fn fit<B, I>(
     epochs: usize,
     mut batches: impl FnMut(usize) -> I,
@@ -60,6 +148,9 @@ where
         let started = Instant::now();
         let (mut total, mut steps) = (0.0, 0);
         for (i, batch) in batches(epoch).enumerate() {
+            if observers.iter().any(|o| o.should_stop()) {
+                return Ok(history);
+            }
             let loss = step(batch);
             check_finite(loss, epoch, i + 1)?;
             total += loss as f64;
@@ -116,6 +207,42 @@ mod tests {
         assert_eq!(history.values("train_loss"), [2.0, 3.0]);
         assert_eq!(history.values("test_accuracy"), [0.1, 0.2]);
         assert_eq!((counter.steps, counter.epochs), (6, vec![1, 2]));
+    }
+
+    /// Asks to stop once it has seen `after` steps.
+    struct StopAfter {
+        after: usize,
+        seen: usize,
+    }
+
+    impl Observer for StopAfter {
+        fn on_step(&mut self, _epoch: usize, _step: usize, _loss: f32) {
+            self.seen += 1;
+        }
+        fn should_stop(&self) -> bool {
+            self.seen >= self.after
+        }
+    }
+
+    #[test]
+    fn a_stop_request_returns_the_finished_epochs() {
+        // Epochs of three steps; the request comes after the fifth step, inside epoch 2,
+        // which is dropped: one epoch is kept and no step runs after the request.
+        let mut stopper = StopAfter { after: 5, seen: 0 };
+        let mut steps = 0;
+        let history = fit(
+            4,
+            |_| 0..3,
+            |_| {
+                steps += 1;
+                1.0
+            },
+            |_| vec![],
+            &mut [&mut stopper],
+        )
+        .unwrap();
+        assert_eq!(history.values("train_loss"), [1.0]);
+        assert_eq!(steps, 5);
     }
 
     #[test]

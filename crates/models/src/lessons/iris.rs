@@ -18,7 +18,7 @@ use tensor::Tensor;
 
 use crate::context::Context;
 use crate::eval::{evaluate_probabilities, predict};
-use crate::fit::{Observer, fit};
+use crate::fit::{Observer, Unwatched, Watch, fit, following};
 use crate::history::History;
 use crate::metrics::{accuracy, classes};
 use crate::networks::iris_net;
@@ -187,6 +187,12 @@ fn train(
 
 /// Runs the lesson.
 pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
+    run_watched(ctx, &Unwatched)
+}
+
+/// Runs the lesson for `watch`: the main run's epochs as it learns; when the watcher asks
+/// to stop, returns what was measured so far.
+pub fn run_watched(ctx: &Context, watch: &dyn Watch) -> Result<Outcome, LessonError> {
     let recipe: Recipe = ctx.recipe();
     let set = iris();
     let mut split_rng = StdRng::seed_from_u64(ctx.seed);
@@ -224,14 +230,20 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         0,
     );
     println!("{}", summary(&shape, &[4]));
+    let name = format!("seed {}", ctx.seed);
+    let mut follow = following(watch, Some(&name));
     let run = train(
         &recipe,
         (&parts.0, val, test),
         ctx.seed,
-        &mut [&mut progress],
+        &mut [&mut progress, &mut follow],
     )?;
     progress.finish();
     let mut out = Outcome::default();
+    if watch.stop_requested() {
+        out.history = run.history;
+        return Ok(out);
+    }
     out.metric(
         "test_accuracy",
         run.history.last("test_accuracy").unwrap_or(0.0),
@@ -282,7 +294,16 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
 
     let mut accuracies = Vec::new();
     for s in 0..recipe.seeds as u64 {
-        let run = train(&recipe, (&parts.0, val, test), ctx.seed + s, &mut [])?;
+        let mut stop = following(watch, None);
+        let run = train(
+            &recipe,
+            (&parts.0, val, test),
+            ctx.seed + s,
+            &mut [&mut stop],
+        )?;
+        if watch.stop_requested() {
+            return Ok(out);
+        }
         accuracies.push(run.history.last("test_accuracy").unwrap_or(0.0));
     }
     let text: Vec<String> = accuracies

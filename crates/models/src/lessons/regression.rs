@@ -21,7 +21,7 @@ use tensor::Tensor;
 
 use crate::context::Context;
 use crate::eval::predict;
-use crate::fit::fit;
+use crate::fit::{Unwatched, Watch, fit, following};
 use crate::networks::{forward_pass_net, regression_net};
 use crate::plot::{self, Labels, Series};
 use crate::progress::Progress;
@@ -171,6 +171,12 @@ fn activations_picture(ctx: &Context) -> Result<std::path::PathBuf, LessonError>
 
 /// Runs the lesson.
 pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
+    run_watched(ctx, &Unwatched)
+}
+
+/// Runs the lesson for `watch`: the regression's epochs as it learns; when the watcher asks
+/// to stop, returns what was measured so far.
+pub fn run_watched(ctx: &Context, watch: &dyn Watch) -> Result<Outcome, LessonError> {
     let mut out = Outcome::default();
     out.metric("max_abs_diff_vs_nalgebra", forward_pass(ctx.seed));
     out.files.push(activations_picture(ctx)?);
@@ -215,6 +221,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         loader.num_batches(),
     )
     .every(100);
+    let mut follow = following(watch, Some("regression"));
     out.history = fit(
         recipe.epochs,
         |_| loader.shuffled(&mut rng),
@@ -227,9 +234,12 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
             loss.item()
         },
         |_| vec![("val_loss", mse_of(&model, &x_valid, &y_valid))],
-        &mut [&mut progress],
+        &mut [&mut progress, &mut follow],
     )?;
     progress.finish();
+    if watch.stop_requested() {
+        return Ok(out);
+    }
 
     let test_mse = mse_of(&model, &x_test, &y_test);
     println!("test MSE {test_mse:.4} vs noise floor {noise_floor:.4} (standardised units)");

@@ -15,7 +15,7 @@ use tensor::Tensor;
 
 use crate::context::Context;
 use crate::eval::{predict, threshold};
-use crate::fit::{Observer, fit};
+use crate::fit::{Observer, Regions, Unwatched, Watch, fit, following};
 use crate::history::History;
 use crate::metrics::{accuracy, classes};
 use crate::networks::xor_net;
@@ -69,19 +69,63 @@ impl recipe::Recipe for Recipe {
     }
 }
 
+/// The square of inputs the decision regions are drawn over, both axes.
+const REGION_RANGE: (f64, f64) = (-0.5, 1.5);
+
+/// Grid points along each axis of the regions a watcher is shown.
+const REGION_STEPS: usize = 41;
+
+/// Where a run's decision regions go as it learns: a watcher, the run's name, the grid of
+/// inputs `[REGION_STEPS², 2]` and the data points.
+struct Shown<'a> {
+    watch: &'a dyn Watch,
+    run: &'a str,
+    grid: &'a Tensor,
+    points: &'a [(f64, f64, usize)],
+}
+
+impl Shown<'_> {
+    /// Tells the watcher `model`'s P(class 1) over the grid after `epoch`.
+    fn regions(&self, epoch: usize, model: &layers::Sequential) {
+        let outputs = predict(model, self.grid, 4096);
+        self.watch.on_regions(
+            self.run,
+            &Regions {
+                epoch,
+                range: REGION_RANGE,
+                steps: REGION_STEPS,
+                outputs: outputs.data(),
+                points: self.points,
+            },
+        );
+    }
+}
+
+/// The grid of inputs `[steps², 2]` of [`Regions`], row by row.
+fn region_grid() -> Tensor {
+    let (lo, hi) = REGION_RANGE;
+    let at = |i: usize| (lo + (hi - lo) * i as f64 / (REGION_STEPS - 1) as f64) as f32;
+    let xy = (0..REGION_STEPS * REGION_STEPS)
+        .flat_map(|k| [at(k % REGION_STEPS), at(k / REGION_STEPS)])
+        .collect();
+    Tensor::from_vec(xy, &[REGION_STEPS * REGION_STEPS, 2]).expect("two numbers per point")
+}
+
 /// One trained network and its history.
 struct Run {
     model: layers::Sequential,
     history: History,
 }
 
-/// Trains `2 → hidden → 1` from the initialisation drawn with `seed`.
+/// Trains `2 → hidden → 1` from the initialisation drawn with `seed`, showing its
+/// decision regions to `shown`'s watcher when it asks.
 fn train(
     recipe: &Recipe,
     hidden: usize,
     (x, y): (&Tensor, &Tensor),
     seed: u64,
     observers: &mut [&mut dyn Observer],
+    shown: Option<&Shown<'_>>,
 ) -> Result<Run, LessonError> {
     let mut rng = StdRng::seed_from_u64(seed);
     let model = xor_net(hidden, recipe.activation, &mut rng);
@@ -103,8 +147,11 @@ fn train(
             opt.step();
             loss.item()
         },
-        |_| {
+        |epoch| {
             let predicted = threshold(&predict(&model, x, 1024));
+            if let Some(shown) = shown.filter(|s| s.watch.wants_regions(epoch)) {
+                shown.regions(epoch, &model);
+            }
             vec![("train_accuracy", accuracy(&predicted, &truth))]
         },
         observers,
@@ -114,6 +161,12 @@ fn train(
 
 /// Runs the lesson.
 pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
+    run_watched(ctx, &Unwatched)
+}
+
+/// Runs the lesson for `watch`: each network's epochs and decision regions as it learns;
+/// when the watcher asks to stop, returns what was measured so far.
+pub fn run_watched(ctx: &Context, watch: &dyn Watch) -> Result<Outcome, LessonError> {
     let recipe: Recipe = ctx.recipe();
     let mut rng = StdRng::seed_from_u64(ctx.seed);
     let (x, y) = data::xor::xor(recipe.points, &mut rng);
@@ -121,6 +174,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     let points: Vec<(f64, f64, usize)> = (0..x.dim(0))
         .map(|i| (x.at(&[i, 0]) as f64, x.at(&[i, 1]) as f64, truth[i]))
         .collect();
+    let grid = region_grid();
     let mut out = Outcome::default();
     let by_class = |c: usize| {
         points
@@ -147,8 +201,20 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     for &h in &recipe.hidden {
         let title = format!("2 → {h} → 1, seed {}", ctx.seed);
         let mut progress = Progress::new(&title, recipe.epochs, recipe.points).every(50);
-        let run = train(&recipe, h, (&x, &y), ctx.seed, &mut [&mut progress])?;
+        let name = format!("H = {h}");
+        let shown = Shown {
+            watch,
+            run: &name,
+            grid: &grid,
+            points: &points,
+        };
+        let mut follow = following(watch, Some(&name));
+        let observers: &mut [&mut dyn Observer] = &mut [&mut progress, &mut follow];
+        let run = train(&recipe, h, (&x, &y), ctx.seed, observers, Some(&shown))?;
         progress.finish();
+        if watch.stop_requested() {
+            return Ok(out);
+        }
         let final_acc = run.history.last("train_accuracy").unwrap_or(0.0);
         out.metric(&format!("accuracy_h{h}"), final_acc);
         let model = &run.model;
@@ -159,7 +225,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         out.files.push(plot::decision_regions(
             &ctx.out(&format!("regions_h{h}.png")),
             &format!("H = {h}: P(class 1), accuracy {:.0}%", final_acc * 100.0),
-            (-0.5, 1.5),
+            REGION_RANGE,
             p,
             &points,
         )?);
@@ -189,7 +255,11 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     for &h in &recipe.hidden {
         let mut solved = 0;
         for s in 0..recipe.seeds as u64 {
-            let run = train(&recipe, h, (&x, &y), ctx.seed + s, &mut [])?;
+            let mut stop = following(watch, None);
+            let run = train(&recipe, h, (&x, &y), ctx.seed + s, &mut [&mut stop], None)?;
+            if watch.stop_requested() {
+                return Ok(out);
+            }
             solved += usize::from(run.history.last("train_accuracy") == Some(1.0));
         }
         println!("  H = {h}: {solved}/{}", recipe.seeds);
