@@ -58,6 +58,8 @@ pub struct Recipe {
     pub dropout: f32,
     /// Further epochs on randomly rotated, scaled, shifted and thickened digits.
     pub world_epochs: usize,
+    /// RMSprop's learning rate in those epochs.
+    pub world_lr: f32,
     /// Pictures in each of the photo-like and drawing sets.
     pub world_images: usize,
 }
@@ -65,7 +67,7 @@ pub struct Recipe {
 impl LessonRecipe for Recipe {
     /// The Keras course: batches of 128, 20 epochs, then 5 epochs with inverted copies,
     /// RMSprop lr 0.001, dropout 0.4; then (ours) 5 epochs of shift-and-scale
-    /// augmentation, measured on 10,000 photo-like and 10,000 drawn digits. The test
+    /// augmentation at lr 0.0001, measured on 10,000 photo-like and 10,000 drawn digits. The test
     /// suite's shorter schedule: 2 epochs, then 1 and 1, on 2,000 of each.
     fn course(schedule: Schedule) -> Recipe {
         let (epochs, augmented_epochs, world_epochs, world_images) = match schedule {
@@ -79,6 +81,7 @@ impl LessonRecipe for Recipe {
             lr: 1e-3,
             dropout: 0.4,
             world_epochs,
+            world_lr: 1e-4,
             world_images,
         }
     }
@@ -110,6 +113,12 @@ impl recipe::Recipe for Recipe {
                 "world_epochs",
                 "further epochs on rotated, scaled, shifted digits",
                 &mut self.world_epochs,
+            ),
+            Param::f32(
+                "world_lr",
+                "RMSprop's learning rate on the moved digits",
+                &mut self.world_lr,
+                Interval::Positive,
             ),
             Param::count(
                 "world_images",
@@ -267,7 +276,11 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     // Digits from the world: every training image, each epoch, rotated, scaled, shifted and
     // perhaps thickened anew, half of them inverted; drawn from their own generator so the
     // first two stages are the same with or without this one.
+    // A tenth of the learning rate, as fine-tuning does: at the first stages' 0.001 the
+    // moved digits kick the weights about (measured on the full schedule: MNIST test 97.75%
+    // after one of the five epochs, 98.45% after the last).
     let mut augment_rng = StdRng::seed_from_u64(ctx.seed ^ 0x_00A1_71AE);
+    opt.set_lr(recipe.world_lr);
     let worldly = train_stage(
         "Deep CNN on rotated, scaled, shifted digits",
         (&model, &mut opt),
