@@ -74,21 +74,15 @@ fn parse(raw: &[String]) -> Result<Option<Request>, String> {
     Ok(Some(request))
 }
 
-/// The model to use when none is given: lesson 7's, else lesson 6's.
+/// The model to use when none is given: lesson 7's, else lesson 6's (lesson 7's path when
+/// neither exists, so the error names it).
 fn default_model() -> PathBuf {
-    let saved = |number: u32| {
-        let lesson = models::lesson(number).expect("lessons 6 and 7 are registered");
-        workspace_root()
-            .join("target/lessons")
-            .join(lesson.slug)
-            .join(models::lessons::deep_cnn::MODEL_FILE)
-    };
-    let (seventh, sixth) = (saved(7), saved(6));
-    if !seventh.exists() && sixth.exists() {
-        sixth
-    } else {
-        seventh
-    }
+    let saved = models::registry::saved_digit_models(&workspace_root().join("target/lessons"));
+    saved
+        .iter()
+        .find(|p| p.exists())
+        .unwrap_or(&saved[0])
+        .clone()
 }
 
 /// Runs `predict` and returns its exit code (see [`HELP`]).

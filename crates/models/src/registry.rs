@@ -223,3 +223,18 @@ static LESSONS: [Lesson; 7] = [
         run: course::deep_cnn::run,
     },
 ];
+
+/// Where lessons 7 and 6 save their digit models under `lessons_dir` (the folder holding
+/// the lessons' output folders, `target/lessons/`), lesson 7's first: the order in which
+/// `cargo xtask predict` and the studio look for one.
+pub fn saved_digit_models(lessons_dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    [7, 6]
+        .into_iter()
+        .map(|n| {
+            let lesson = lesson(n).expect("lessons 6 and 7 are registered");
+            lessons_dir
+                .join(lesson.slug)
+                .join(course::deep_cnn::MODEL_FILE)
+        })
+        .collect()
+}

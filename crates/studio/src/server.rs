@@ -36,17 +36,12 @@ impl Config {
     /// The defaults for the workspace at `root`: 127.0.0.1:8000, runs under
     /// `target/studio/`, lesson 7's model, else lesson 6's.
     pub fn new(root: &Path, data_root: PathBuf) -> Config {
-        let lessons = root.join("target/lessons");
-        let model = |n: u32| {
-            let lesson = models::lesson(n).expect("a registered lesson");
-            lessons.join(lesson.slug).join("model.safetensors")
-        };
         Config {
             host: "127.0.0.1".into(),
             port: 8000,
             data_root,
             out_dir: root.join("target/studio"),
-            models: vec![model(7), model(6)],
+            models: models::registry::saved_digit_models(&root.join("target/lessons")),
             workers: 8,
         }
     }
