@@ -14,10 +14,11 @@ use rand::{SeedableRng, rngs::StdRng};
 use tensor::conv::{conv2d, conv2d_backward, conv2d_naive};
 use tensor::im2col::{col2im_naive, im2col_naive};
 use tensor::kernels::im2col::{col2im, im2col};
+use tensor::kernels::{conv, conv_direct, conv_rows};
 use tensor::matmul::matmul_naive;
 use tensor::pool::{max_pool2d, max_pool2d_backward};
 use tensor::shape::{numel, strides};
-use tensor::{Padding, Tensor, Transpose, Window2d, broadcast_zip, broadcast_zip_naive};
+use tensor::{Geometry, Padding, Tensor, Transpose, Window2d, broadcast_zip, broadcast_zip_naive};
 
 /// The tolerance of every approximate comparison in this file: `|a − b| ≤ TOL·(1 + |b|)`.
 /// Sums of at most a few hundred products of numbers in `[−1, 1]` round to far less.
@@ -407,6 +408,131 @@ proptest! {
         assert_close("dx", &dx, &dx_naive)?;
         assert_close("dw", &dw, &dw_naive)?;
         assert_close("db", &db, &db_naive)?;
+    }
+}
+
+/// A random convolution of the kind the channels-last kernels take (`conv_rows::applies`):
+/// stride 1, up to 20 channels in and 36 out (more than one panel of 16, and not a multiple
+/// of it), kernels of 1–5 with padding below the kernel or "same", and up to 20 images (more
+/// than one chunk).
+fn fast_conv_case() -> impl Strategy<Value = ([usize; 4], usize, Window2d, u64)> {
+    (
+        (1usize..21, 1usize..21, 1usize..37, 1usize..9, 1usize..9),
+        (1usize..6, 1usize..6),
+        prop::option::of((0usize..5, 0usize..5)),
+        any::<u64>(),
+    )
+        .prop_map(|((n, c, o, h, w), (kh, kw), pad, seed)| {
+            let (kh, kw) = (kh.min(h + 4), kw.min(w + 4));
+            let padding = match pad {
+                // Explicit padding below the kernel, and enough for the window to fit.
+                Some((ph, pw)) => Padding::Explicit(
+                    (ph % kh).max(kh.saturating_sub(h).div_ceil(2)).min(kh - 1),
+                    (pw % kw).max(kw.saturating_sub(w).div_ceil(2)).min(kw - 1),
+                ),
+                None => Padding::Same,
+            };
+            let window = Window2d {
+                kernel: (kh, kw),
+                stride: (1, 1),
+                padding,
+            };
+            ([n, c, h, w], o, window, seed)
+        })
+        .prop_filter("the window fits the padded input", |(xs, _, window, _)| {
+            let Padding::Explicit(ph, pw) = window.padding else {
+                return true;
+            };
+            xs[2] + 2 * ph >= window.kernel.0 && xs[3] + 2 * pw >= window.kernel.1
+        })
+}
+
+type ConvForward = fn(&[f32], &[f32], Option<&[f32]>, (usize, usize, usize), &Geometry) -> Vec<f32>;
+type ConvBackward = fn(
+    &[f32],
+    &[f32],
+    &[f32],
+    (usize, usize, usize),
+    &Geometry,
+    bool,
+) -> (Option<Vec<f32>>, Vec<f32>, Vec<f32>);
+
+/// Every convolution kernel this CPU can run, by name: the direct AVX2 kernel where the CPU
+/// has AVX2 and FMA, the channels-last rows with the `gemm` crate, and `im2col`.
+fn conv_paths() -> Vec<(&'static str, ConvForward, ConvBackward)> {
+    let mut paths: Vec<(&'static str, ConvForward, ConvBackward)> = vec![
+        ("rows", conv_rows::forward, conv_rows::backward),
+        ("im2col", conv::im2col_forward, conv::im2col_backward),
+    ];
+    if conv_direct::available() {
+        paths.push(("direct", conv_direct::forward, conv_direct::backward));
+    }
+    paths
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// Each convolution kernel this CPU can run equals the nested loops, forward and
+    /// backward, with and without the input gradient.
+    #[test]
+    fn every_conv_kernel_agrees_with_naive((xs, o, window, seed) in fast_conv_case()) {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let [n, c, h, wd] = xs;
+        let x = random(&xs, &mut rng);
+        let w = random(&[o, c, window.kernel.0, window.kernel.1], &mut rng);
+        let b = random(&[o], &mut rng);
+        let g = window.geometry("conv2d", h, wd);
+        prop_assert!(conv_rows::applies(c, &g) || c * g.kw < 8);
+        let dy = random(&[n, o, g.out_h, g.out_w], &mut rng);
+        let y_naive = conv2d_naive(&x, &w, Some(&b), &window);
+        let (dx_naive, dw_naive, db_naive) = conv2d_backward_naive(&x, &w, &dy, &window);
+        for (name, forward, backward) in conv_paths() {
+            if name != "im2col" && !conv_rows::applies(c, &g) {
+                continue;
+            }
+            let t = |v: Vec<f32>, shape: &[usize]| Tensor::from_vec(v, shape).unwrap();
+            let y = forward(x.data(), w.data(), Some(b.data()), (n, c, o), &g);
+            assert_close(&format!("{name} forward"), &t(y, y_naive.shape()), &y_naive)?;
+            let (dx, dw, db) = backward(x.data(), w.data(), dy.data(), (n, c, o), &g, true);
+            assert_close(&format!("{name} dx"), &t(dx.unwrap(), &xs), &dx_naive)?;
+            assert_close(&format!("{name} dw"), &t(dw, w.shape()), &dw_naive)?;
+            assert_close(&format!("{name} db"), &t(db, &[o]), &db_naive)?;
+            let (none, dw2, _) = backward(x.data(), w.data(), dy.data(), (n, c, o), &g, false);
+            prop_assert!(none.is_none());
+            assert_close(&format!("{name} dw without dx"), &t(dw2, w.shape()), &dw_naive)?;
+        }
+    }
+}
+
+/// Each convolution kernel gives the same bits on one thread as on two: the chunks are fixed
+/// by the shapes and their partial sums added in order.
+#[test]
+fn every_conv_kernel_gives_the_same_bits_on_one_and_two_threads() {
+    let mut rng = StdRng::seed_from_u64(7);
+    let (n, c, o) = (37, 16, 32);
+    let x = random(&[n, c, 9, 9], &mut rng);
+    let w = random(&[o, c, 5, 5], &mut rng);
+    let b = random(&[o], &mut rng);
+    let g = Window2d::same(5, 1).geometry("conv2d", 9, 9);
+    let dy = random(&[n, o, 9, 9], &mut rng);
+    let pool = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+    };
+    for (name, forward, backward) in conv_paths() {
+        let run = || {
+            let y = forward(x.data(), w.data(), Some(b.data()), (n, c, o), &g);
+            (
+                y,
+                backward(x.data(), w.data(), dy.data(), (n, c, o), &g, true),
+            )
+        };
+        let one = pool(1).install(run);
+        let two = pool(2).install(run);
+        assert!(one == two, "{name}: 1 and 2 threads give different bits");
     }
 }
 

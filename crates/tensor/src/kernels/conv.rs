@@ -1,11 +1,22 @@
-//! The convolution on both cores: `im2col` and one wide GEMM per chunk of images, the same
-//! sums as [`conv2d_naive`](crate::conv::conv2d_naive) in another order (the properties in
-//! `tests/properties.rs` check them against each other).
+//! The convolution on both cores, by one of three kernels, the same sums as
+//! [`conv2d_naive`](crate::conv::conv2d_naive) in other orders (the properties in
+//! `tests/properties.rs` check each kernel against it):
+//!
+//! - [`conv_direct`]: the windows read in place by an AVX2 + FMA micro-kernel, where the CPU
+//!   has both (checked at run time) and the convolution is one [`conv_rows::applies`] to;
+//! - [`conv_rows`]: the same convolutions elsewhere, by channels-last window rows and the
+//!   `gemm` crate (which picks AVX-512, AVX2 or its portable kernel itself);
+//! - `im2col` and one wide GEMM per chunk of images ([`im2col_forward`],
+//!   [`im2col_backward`]): every other convolution — strides above 1, a first layer of one
+//!   channel whose window rows are too short to copy in runs.
+//!
+//! Measured per layer by `cargo run --release -p tensor --example conv_layers`.
 
 use rayon::prelude::*;
 
 use crate::kernels::gemm::blocked_gemm;
 use crate::kernels::im2col::{col2im_strided, im2col_strided};
+use crate::kernels::{conv_direct, conv_rows};
 use crate::window::Geometry;
 
 /// Images are split into at most this many chunks for the two cores; a fixed number (not
@@ -19,22 +30,43 @@ const MAX_CHUNK_COLS: usize = 1 << 20;
 
 /// How many images go into one chunk: `⌈N / CHUNKS⌉`, fewer if their columns would pass
 /// [`MAX_CHUNK_COLS`]. It depends only on the shapes, never on the number of threads.
-fn images_per_chunk(n: usize, cols_per_image: usize) -> usize {
+pub(crate) fn images_per_chunk(n: usize, cols_per_image: usize) -> usize {
     let by_size = (MAX_CHUNK_COLS / cols_per_image.max(1)).max(1);
     n.div_ceil(CHUNKS).clamp(1, by_size)
 }
 
-/// `y = conv(x, w) + b` by `im2col` and one GEMM per chunk of images, chunks in parallel.
-///
-/// The images of a chunk sit side by side in one `cols: [C·kh·kw, images·L]`, so the GEMM
-/// `W·cols → [O, images·L]` is wide enough to run at full speed even when each image has
-/// few output positions (a 2×2 map in the last layer of lesson 7); the result is then
-/// copied into `y` image by image, with the bias added on the way.
+/// `y = conv(x, w) + b` by the kernel that takes it (see the module docs).
 ///
 /// # Shapes
 /// `x: [N, C, H, W]`, `w: [O, C, kh, kw]`, `b: [O]` as flat slices, `(n, c, o)` their
 /// sizes and `g` the window's geometry → `y: [N, O, oh, ow]`. The caller has checked them.
 pub fn forward(
+    x: &[f32],
+    w: &[f32],
+    b: Option<&[f32]>,
+    (n, c, o): (usize, usize, usize),
+    g: &Geometry,
+) -> Vec<f32> {
+    if !conv_rows::applies(c, g) {
+        im2col_forward(x, w, b, (n, c, o), g)
+    } else if conv_direct::available() {
+        conv_direct::forward(x, w, b, (n, c, o), g)
+    } else {
+        conv_rows::forward(x, w, b, (n, c, o), g)
+    }
+}
+
+/// `y = conv(x, w) + b` by `im2col` and one GEMM per chunk of images, chunks in parallel:
+/// the path for the convolutions [`conv_rows`] does not take.
+///
+/// The images of a chunk sit side by side in one `cols: [C·kh·kw, images·L]`, so the GEMM
+/// `W·cols → [O, images·L]` is wide enough to run at full speed even when each image has
+/// few output positions; the result is then copied into `y` image by image, with the bias
+/// added on the way.
+///
+/// # Shapes
+/// As [`forward`].
+pub fn im2col_forward(
     x: &[f32],
     w: &[f32],
     b: Option<&[f32]>,
@@ -69,17 +101,36 @@ pub fn forward(
 
 /// The gradients of a convolution, given `dy = ∂L/∂y` (see
 /// [`conv2d_backward`](crate::conv::conv2d_backward) for the formulas), with `∂L/∂x` only if
-/// `need_dx`.
-///
-/// As in [`forward`], a chunk of images is handled by wide GEMMs over its images side by
-/// side: `dY: [O, images·L]` gives the chunk's `dw = dY·colsᵀ` and `dcols = Wᵀ·dY`. Each
-/// chunk returns its own `(dw, db)`; they are added in chunk order, so the result does not
-/// depend on which thread ran which chunk.
+/// `need_dx`, by the kernel that takes it (see the module docs).
 ///
 /// # Shapes
 /// `x`, `w`, `dy` flat, as in [`forward`] → `(dx, dw, db)` flat, shaped like `x`, `w` and
 /// `[O]`.
 pub fn backward(
+    x: &[f32],
+    w: &[f32],
+    dy: &[f32],
+    (n, c, o): (usize, usize, usize),
+    g: &Geometry,
+    need_dx: bool,
+) -> (Option<Vec<f32>>, Vec<f32>, Vec<f32>) {
+    if !conv_rows::applies(c, g) {
+        im2col_backward(x, w, dy, (n, c, o), g, need_dx)
+    } else if conv_direct::available() {
+        conv_direct::backward(x, w, dy, (n, c, o), g, need_dx)
+    } else {
+        conv_rows::backward(x, w, dy, (n, c, o), g, need_dx)
+    }
+}
+
+/// The gradients by `im2col` and `col2im`. As in [`im2col_forward`], a chunk of images is
+/// handled by wide GEMMs over its images side by side: `dY: [O, images·L]` gives the chunk's
+/// `dw = dY·colsᵀ` and `dcols = Wᵀ·dY`. Each chunk returns its own `(dw, db)`; they are
+/// added in chunk order, so the result does not depend on which thread ran which chunk.
+///
+/// # Shapes
+/// As [`backward`].
+pub fn im2col_backward(
     x: &[f32],
     w: &[f32],
     dy: &[f32],

@@ -10,7 +10,9 @@
 //! | [`parallel`] | [`Tensor::map`](crate::Tensor::map)'s loop, [`broadcast_zip_naive`](crate::broadcast_zip_naive) | both cores, in chunks fixed by the length |
 //! | [`gemm`](mod@gemm) | [`matmul_naive`](crate::matmul::matmul_naive) | the `gemm` crate's blocked SIMD kernel (the crate's one `unsafe` call) |
 //! | [`im2col`](mod@im2col) | [`im2col_naive`](crate::im2col::im2col_naive), [`col2im_naive`](crate::im2col::col2im_naive) | one bounds test per line instead of per entry |
-//! | [`conv`] | [`conv2d_naive`](crate::conv::conv2d_naive) | im2col + one wide GEMM per chunk of images, chunks on both cores |
+//! | [`conv`] | [`conv2d_naive`](crate::conv::conv2d_naive) | picks one of the three below; `im2col` + one wide GEMM per chunk of images, chunks on both cores |
+//! | [`conv_rows`] | [`conv2d_naive`](crate::conv::conv2d_naive) | channels-last windows copied in long runs, one GEMM with a long inner dimension for each of the three products |
+//! | [`conv_direct`] | [`conv_rows`] | an AVX2 + FMA micro-kernel reading the windows in place, nothing materialised (chosen at run time) |
 //! | [`pool`] | [`max_pool2d_naive`](crate::pool::max_pool2d_naive) | windows clipped once, branch-free running maximum, planes on both cores |
 //! | [`tanh`](mod@tanh) | [`f32::tanh`] | a Cephes polynomial, within 2 ulp |
 //!
@@ -25,6 +27,8 @@
 //! place in the workspace that uses rayon or `unsafe`.
 
 pub mod conv;
+pub mod conv_direct;
+pub mod conv_rows;
 pub mod gemm;
 pub mod im2col;
 pub mod parallel;
