@@ -31,7 +31,7 @@
 use rayon::prelude::*;
 
 use crate::kernels::conv::images_per_chunk;
-use crate::kernels::conv_rows::{Windows, to_channels_first, weights_by_row, weights_turned};
+use crate::kernels::conv_rows::Windows;
 use crate::window::Geometry;
 
 /// Output positions per tile.
@@ -78,26 +78,74 @@ fn padded_chunk(x: &[f32], win: &Windows) -> Vec<f32> {
     out
 }
 
-/// Weights `wr: [K, N]` (row-major) as panels of [`NR`] columns, `[⌈N/NR⌉][K][NR]`, the
-/// columns past `N` zero.
-fn panels(wr: &[f32], n: usize) -> Vec<f32> {
-    let k = wr.len() / n;
-    let count = n.div_ceil(NR);
-    let mut out = vec![0.0; count * k * NR];
-    for (j, panel) in out.chunks_mut(k * NR).enumerate() {
-        let width = NR.min(n - j * NR);
-        for (kk, line) in panel.chunks_mut(NR).enumerate() {
-            line[..width].copy_from_slice(&wr[kk * n + j * NR..kk * n + j * NR + width]);
+/// Appends one line of a panel: the values `at(col)` of columns `j·NR .. (j + 1)·NR`, zero
+/// past the `n` columns there are.
+fn panel_line(out: &mut Vec<f32>, j: usize, n: usize, at: impl Fn(usize) -> f32) {
+    out.extend((j * NR..(j + 1) * NR).map(|col| if col < n { at(col) } else { 0.0 }));
+}
+
+/// The weights `[O, C, kh, kw]` as panels of [`NR`] columns, `[⌈O/NR⌉][K][NR]`, of
+/// `Wr[(ki·kw + kj)·C + c, o] = w[o, c, ki, kj]` (see [`conv_rows`](super::conv_rows)), for
+/// the forward pass. Written in order, so the writes never miss the cache.
+fn weight_panels(w: &[f32], (c, o): (usize, usize), g: &Geometry) -> Vec<f32> {
+    let kk = g.kh * g.kw;
+    let mut out = Vec::with_capacity(o.div_ceil(NR) * kk * c * NR);
+    for j in 0..o.div_ceil(NR) {
+        for ki in 0..g.kh {
+            for kj in 0..g.kw {
+                for ch in 0..c {
+                    panel_line(&mut out, j, o, |oc| w[(oc * c + ch) * kk + ki * g.kw + kj]);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The turned weights as panels, `[⌈C/NR⌉][K][NR]`, of
+/// `Wf[(ki·kw + kj)·O + o, c] = w[o, c, kh − 1 − ki, kw − 1 − kj]`, for the input gradient.
+fn turned_weight_panels(w: &[f32], (c, o): (usize, usize), g: &Geometry) -> Vec<f32> {
+    let kk = g.kh * g.kw;
+    let mut out = Vec::with_capacity(c.div_ceil(NR) * kk * o * NR);
+    for j in 0..c.div_ceil(NR) {
+        for ki in 0..g.kh {
+            for kj in 0..g.kw {
+                let tap = (g.kh - 1 - ki) * g.kw + (g.kw - 1 - kj);
+                for oc in 0..o {
+                    panel_line(&mut out, j, c, |ch| w[(oc * c + ch) * kk + tap]);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The output gradient `dy: [images, O, L]` of a chunk, channels-last as panels,
+/// `[⌈O/NR⌉][images·L][NR]`, for the weight gradient.
+fn gradient_panels(dy: &[f32], o: usize, l: usize) -> Vec<f32> {
+    let mut out = Vec::with_capacity(o.div_ceil(NR) * dy.len() / o * NR);
+    for j in 0..o.div_ceil(NR) {
+        for dy_n in dy.chunks(o * l) {
+            for q in 0..l {
+                panel_line(&mut out, j, o, |oc| dy_n[oc * l + q]);
+            }
         }
     }
     out
 }
 
 /// The windows' products for the padded images `xp` of a chunk (see [`padded_chunk`]):
-/// writes `out[p, n] = Σ_k window(p)[k]·wr[k, n]`, channels-last `[images·L, N]`, for the `N`
-/// columns of the panels `wp` ([`panels`]). Tiles of 6 positions run on across images, so
-/// that a small image (16 positions in lesson 7's last layer) wastes no rows.
-fn windows_times_panels(xp: &[f32], win: &Windows, wp: &[f32], n: usize, out: &mut [f32]) {
+/// writes `out[i, col, q] = bias[col] + Σ_k window(i, q)[k]·wr[k, col]` for output position
+/// `q` of image `i`, channels first (`[images, N, L]`, as tensors are stored), for the `N`
+/// columns of the panels `wp` ([`weight_panels`]). Tiles of 6 positions run on across
+/// images, so that a small image (16 positions in lesson 7's last layer) wastes no rows.
+fn windows_times_panels(
+    xp: &[f32],
+    win: &Windows,
+    (wp, n): (&[f32], usize),
+    bias: Option<&[f32]>,
+    out: &mut [f32],
+) {
     let (c, l) = (win.channels, win.out_h * win.out_w);
     let pw = win.out_w + win.kw - 1;
     let (run, k) = (win.kw * c, win.kh * win.kw * c);
@@ -130,8 +178,10 @@ fn windows_times_panels(xp: &[f32], win: &Windows, wp: &[f32], n: usize, out: &m
                 tile_6x16(xp, starts, (win.kh, pw * c, run), panel, &mut tile);
             }
             for r in 0..rows {
-                let dst = &mut out[(p0 + r) * n + j * NR..(p0 + r) * n + j * NR + width];
-                dst.copy_from_slice(&tile[r * NR..r * NR + width]);
+                let (i, q) = ((p0 + r) / l, (p0 + r) % l);
+                for (col, v) in (j * NR..j * NR + width).zip(&tile[r * NR..]) {
+                    out[(i * n + col) * l + q] = v + bias.map_or(0.0, |b| b[col]);
+                }
             }
         }
     }
@@ -289,18 +339,14 @@ pub fn forward(
     assert!(available(), "conv_direct: this CPU lacks AVX2 or FMA");
     let win = Windows::of_input(g, c);
     let (l, hw) = (win.rows(), c * g.in_h * g.in_w);
-    let wp = panels(&weights_by_row(w, (c, o), g), o);
+    let wp = weight_panels(w, (c, o), g);
     let per_chunk = images_per_chunk(n, win.row_len() * l);
     let mut y = vec![0.0; n * o * l];
     y.par_chunks_mut((per_chunk * o * l).max(1))
         .zip(x.par_chunks((per_chunk * hw).max(1)))
         .for_each(|(y_chunk, x_chunk)| {
             let xp = padded_chunk(x_chunk, &win);
-            let mut yt = vec![0.0; y_chunk.len()];
-            windows_times_panels(&xp, &win, &wp, o, &mut yt);
-            for (y_n, yt_n) in y_chunk.chunks_mut(o * l).zip(yt.chunks(l * o)) {
-                to_channels_first(yt_n, o, b, y_n);
-            }
+            windows_times_panels(&xp, &win, (&wp, o), b, y_chunk);
         });
     y
 }
@@ -322,7 +368,7 @@ pub fn backward(
     let win = Windows::of_input(g, c);
     let back = Windows::of_output_gradient(g, o);
     let (k, l, hw) = (win.row_len(), win.rows(), c * g.in_h * g.in_w);
-    let wf = need_dx.then(|| panels(&weights_turned(w, (c, o), g), c));
+    let wf = need_dx.then(|| turned_weight_panels(w, (c, o), g));
     let per_chunk = images_per_chunk(n, k * l);
     let pw = win.out_w + win.kw - 1;
     // Where weight k = (ki·kw + kj)·C + ch reads, relative to its window's start.
@@ -332,12 +378,7 @@ pub fn backward(
     let mut dx = vec![0.0; if need_dx { n * hw } else { 0 }];
     let work = |x_chunk: &[f32], dy_chunk: &[f32], dx_chunk: Option<&mut [f32]>| {
         let padded = padded_chunk(x_chunk, &win);
-        // dYᵀ of the chunk as panels of 16 channels, [⌈O/16⌉][images·L][16].
-        let mut last = vec![0.0; dy_chunk.len()];
-        for (dy_n, last_n) in dy_chunk.chunks(o * l).zip(last.chunks_mut(l * o)) {
-            super::conv_rows::to_channels_last(dy_n, o, last_n);
-        }
-        let grads = panels(&last, o);
+        let grads = gradient_panels(dy_chunk, o, l);
         let m = dy_chunk.len() / o;
         // Where each position's window starts in the padded images.
         let bases: Vec<usize> = (0..m)
@@ -376,11 +417,7 @@ pub fn backward(
         if let (Some(dx_chunk), Some(wf)) = (dx_chunk, &wf) {
             drop(padded);
             let dyp = padded_chunk(dy_chunk, &back);
-            let mut dxt = vec![0.0; dx_chunk.len()];
-            windows_times_panels(&dyp, &back, wf, c, &mut dxt);
-            for (dx_n, dxt_n) in dx_chunk.chunks_mut(hw).zip(dxt.chunks(hw)) {
-                to_channels_first(dxt_n, c, None, dx_n);
-            }
+            windows_times_panels(&dyp, &back, (wf, c), None, dx_chunk);
         }
         (dwr, db)
     };
