@@ -124,11 +124,14 @@ fn lesson3(plan: Plan) -> Vec<Figure> {
     vec![Figure::from_runs("lesson3_epoch_ms", "ms", ms)]
 }
 
-/// Lessons 6 and 7: training throughput of the CNN on random `[batch, 1, 28, 28]` images in
-/// [−1, 1] with random classes (forward, cross-entropy, backward and the optimizer step),
-/// with the batch size and optimizer of the lesson's recipe: lesson 6's SGD with momentum,
-/// lesson 7's RMSprop. Each timed run is `batches` steps; the figure is images per second.
-fn cnn(lesson: &str, batches: usize, plan: Plan) -> Vec<Figure> {
+/// Lessons 6 and 7: training throughput of the CNN (forward, cross-entropy, backward and the
+/// optimizer step), with the batch size and optimizer of the lesson's recipe: lesson 6's SGD
+/// with momentum, lesson 7's Keras RMSprop (dropout active). Every step draws a new random
+/// `[batch, 1, 28, 28]` batch of images in [−1, 1] and random classes inside the timed run,
+/// so the drawing is part of the work: a batch reused every step is fitted within a few
+/// hundred steps, its gradients underflow to denormals and the CPU slows down several
+/// times. Each timed run is `steps` steps; the figure is images per second.
+fn cnn(lesson: &str, steps: usize, plan: Plan) -> Vec<Figure> {
     let mut rng = StdRng::seed_from_u64(6);
     let (model, mut opt, batch): (Sequential, Box<dyn Optimizer>, usize) = match lesson {
         "lesson6" => {
@@ -153,18 +156,16 @@ fn cnn(lesson: &str, batches: usize, plan: Plan) -> Vec<Figure> {
             (model, Box::new(opt), recipe.batch_size)
         }
     };
-    let x = Tensor::rand_uniform(&[batch, 1, 28, 28], -1.0, 1.0, &mut rng);
-    let classes = (0..batch).map(|_| rng.random_range(0..10) as f32).collect();
-    let y = Tensor::from_vec(classes, &[batch]).expect("one class per image");
     let runs = time_runs(plan, || {
-        for _ in 0..batches {
-            let x_b = Var::constant(x.clone());
-            step(&model, opt.as_mut(), &x_b, |logits| {
-                cross_entropy(logits, &y)
-            });
+        for _ in 0..steps {
+            let x = Tensor::rand_uniform(&[batch, 1, 28, 28], -1.0, 1.0, &mut rng);
+            let classes = (0..batch).map(|_| rng.random_range(0..10) as f32).collect();
+            let y = Tensor::from_vec(classes, &[batch]).expect("one class per image");
+            let x = Var::constant(x);
+            step(&model, opt.as_mut(), &x, |logits| cross_entropy(logits, &y));
         }
     });
-    let images = (batch * batches) as f64;
+    let images = (batch * steps) as f64;
     let per_s = runs.iter().map(|s| images / s).collect();
     let name = format!("{lesson}_train_images_per_s");
     vec![Figure::from_runs(&name, "images/s", per_s)]
