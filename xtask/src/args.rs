@@ -22,6 +22,14 @@ pub struct Args {
     pub quick: bool,
     /// `--model FILE`.
     pub model: Option<PathBuf>,
+    /// `--pytorch`: measure PyTorch beside ours (`bench`).
+    pub pytorch: bool,
+    /// `--python PATH`: the interpreter that runs PyTorch (`bench`).
+    pub python: Option<PathBuf>,
+    /// `--rounds R`, at least 1: rounds of each bench section (`bench`).
+    pub rounds: Option<usize>,
+    /// `--out FILE`: where to write the results (`bench`).
+    pub out: Option<PathBuf>,
 }
 
 /// What is wrong with a command line.
@@ -38,6 +46,8 @@ pub enum ArgError {
         /// The parser's error.
         source: ParseIntError,
     },
+    /// A count that must be at least 1 was 0.
+    Zero(&'static str),
     /// A flag no command knows.
     UnknownFlag(String),
 }
@@ -51,6 +61,7 @@ impl fmt::Display for ArgError {
                 value,
                 source,
             } => write!(f, "{flag} {value}: {source}"),
+            ArgError::Zero(flag) => write!(f, "{flag} must be at least 1"),
             ArgError::UnknownFlag(flag) => write!(f, "unknown flag {flag}"),
         }
     }
@@ -77,6 +88,13 @@ pub fn parse(args: &[String]) -> Result<Args, ArgError> {
             "--epochs" => out.epochs = Some(number("--epochs", value("--epochs")?)?),
             "--model" => out.model = Some(PathBuf::from(value("--model")?)),
             "--quick" => out.quick = true,
+            "--pytorch" => out.pytorch = true,
+            "--python" => out.python = Some(PathBuf::from(value("--python")?)),
+            "--rounds" => match number("--rounds", value("--rounds")?)? {
+                0 => return Err(ArgError::Zero("--rounds")),
+                r => out.rounds = Some(r),
+            },
+            "--out" => out.out = Some(PathBuf::from(value("--out")?)),
             flag if flag.starts_with("--") => return Err(ArgError::UnknownFlag(flag.to_string())),
             _ => out.positional.push(arg.clone()),
         }
@@ -119,5 +137,39 @@ mod tests {
         assert_eq!((parsed.seed, parsed.quick), (Some(7), true));
         assert!(parse(&["--seed".to_string()]).is_err());
         assert!(parse(&["--bogus".to_string()]).is_err());
+    }
+
+    #[test]
+    fn the_bench_flags_are_parsed_and_zero_rounds_refused() {
+        let strings = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let parsed = parse(&strings(&[
+            "--pytorch",
+            "--python",
+            "/py",
+            "--rounds",
+            "3",
+            "xor",
+        ]))
+        .unwrap();
+        assert!(parsed.pytorch);
+        assert_eq!(parsed.python, Some(PathBuf::from("/py")));
+        assert_eq!(
+            (parsed.rounds, parsed.positional),
+            (Some(3), vec!["xor".to_string()])
+        );
+        let err = parse(&strings(&["--rounds", "0"])).unwrap_err();
+        assert!(matches!(err, ArgError::Zero("--rounds")));
+        assert_eq!(err.to_string(), "--rounds must be at least 1");
+        assert!(matches!(
+            parse(&strings(&["--rounds", "two"])),
+            Err(ArgError::NotANumber {
+                flag: "--rounds",
+                ..
+            })
+        ));
+        assert!(matches!(
+            parse(&strings(&["--python"])),
+            Err(ArgError::MissingValue("--python"))
+        ));
     }
 }

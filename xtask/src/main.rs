@@ -37,7 +37,9 @@ COMMANDS:
     exercise [NAME|next] [--hint] [--watch] [--reset]
                                            the workbook: list, check or watch the exercises
     data [--data-dir DIR]                  fetch or verify the data sets the lessons use
-    bench [--quick] [SECTION...]           print the benchmark table (gemm xor lesson3 lesson6 lesson7)
+    bench [--pytorch [--python PATH]] [--rounds R] [--quick] [--out FILE] [SECTION...]
+                                           the benchmark table (gemm xor lesson3 lesson6 lesson7);
+                                           --pytorch times PyTorch beside ours in the same run
     predict FILE... [--model FILE] [--raw] [--json]
                                            classify image files with a saved digit model;
                                            `predict --help` gives the exit codes

@@ -1,4 +1,5 @@
-//! Timing and memory: the median of several timed runs after a warm-up, and peak RSS.
+//! Timing and memory: the median of several timed runs after a warm-up, the best of several
+//! rounds of those, and peak RSS.
 
 use std::time::Instant;
 
@@ -45,6 +46,12 @@ impl Figure {
         )
     }
 
+    /// Whether a larger value is better: rates (a unit per second: `GFLOP/s`, `images/s`)
+    /// are; times and memory are not.
+    pub fn higher_is_better(&self) -> bool {
+        self.unit.ends_with("/s")
+    }
+
     /// Parses [`Figure::to_line`]; other lines give `None`.
     pub fn from_line(line: &str) -> Option<Figure> {
         let mut fields = line.strip_prefix("FIGURE\t")?.split('\t');
@@ -59,6 +66,30 @@ impl Figure {
             max,
         })
     }
+}
+
+/// One figure per name from several rounds of the same figures: the round with the best
+/// median (highest for a rate, lowest for a time or memory), with the min and max over all
+/// the rounds' runs. Names keep the order in which they first appear.
+pub fn best_of_rounds(rounds: &[Vec<Figure>]) -> Vec<Figure> {
+    let mut best: Vec<Figure> = Vec::new();
+    for f in rounds.iter().flatten() {
+        let Some(b) = best.iter_mut().find(|b| b.name == f.name) else {
+            best.push(f.clone());
+            continue;
+        };
+        let (min, max) = (b.min.min(f.min), b.max.max(f.max));
+        let better = if f.higher_is_better() {
+            f.median > b.median
+        } else {
+            f.median < b.median
+        };
+        if better {
+            b.median = f.median;
+        }
+        (b.min, b.max) = (min, max);
+    }
+    best
 }
 
 /// How many runs to time: `warmup` untimed, then `runs` timed.
@@ -107,5 +138,32 @@ mod tests {
         // A figure survives the trip through the line a section prints.
         assert_eq!(Figure::from_line(&f.to_line()), Some(f));
         assert_eq!(Figure::from_line("hello"), None);
+    }
+
+    #[test]
+    fn the_best_round_is_the_fastest_and_the_spread_covers_every_round() {
+        // Two rounds: a rate (higher is better) and a time (lower is better). The rate's
+        // best median is round 2's 110, the time's round 1's 5; min and max span both rounds.
+        let round = |rate: [f64; 3], time: [f64; 3]| {
+            vec![
+                Figure::from_runs("r_images_per_s", "images/s", rate.to_vec()),
+                Figure::from_runs("t_ms", "ms", time.to_vec()),
+            ]
+        };
+        let rounds = [
+            round([90.0, 100.0, 120.0], [4.0, 5.0, 9.0]),
+            round([105.0, 110.0, 111.0], [3.0, 6.0, 7.0]),
+        ];
+        let best = best_of_rounds(&rounds);
+        assert_eq!(best.len(), 2);
+        assert_eq!(best[0].name, "r_images_per_s");
+        assert_eq!(
+            (best[0].median, best[0].min, best[0].max),
+            (110.0, 90.0, 120.0)
+        );
+        assert_eq!((best[1].median, best[1].min, best[1].max), (5.0, 3.0, 9.0));
+        assert!(best[0].higher_is_better() && !best[1].higher_is_better());
+        // One round is itself.
+        assert_eq!(best_of_rounds(&rounds[..1]), rounds[0]);
     }
 }
