@@ -8,6 +8,7 @@
 //! maxima and indices with [`kernels::pool`].
 
 use crate::kernels;
+use crate::shape::numel;
 use crate::tensor::Tensor;
 use crate::window::{Geometry, Padding, Window2d};
 
@@ -117,12 +118,17 @@ pub fn max_pool2d_backward(dy: &Tensor, argmax: &[usize], input_shape: &[usize])
         dy.numel(),
         argmax.len()
     );
-    let mut dx = Tensor::zeros(input_shape);
-    let d = dx.data_mut();
-    for (&i, &g) in argmax.iter().zip(dy.data()) {
-        d[i] += g;
-    }
-    dx
+    let dx = if let [n, c, h, w] = *input_shape {
+        // Each plane's winners lie in that plane: the planes can be routed in parallel.
+        kernels::pool::route_back(dy.data(), argmax, n * c, h * w)
+    } else {
+        let mut d = vec![0.0; numel(input_shape)];
+        for (&i, &g) in argmax.iter().zip(dy.data()) {
+            d[i] += g;
+        }
+        d
+    };
+    Tensor::from_parts("max_pool2d_backward", dx, input_shape)
 }
 
 #[cfg(test)]

@@ -179,8 +179,9 @@ fn windows_times_panels(
             }
             for r in 0..rows {
                 let (i, q) = ((p0 + r) / l, (p0 + r) % l);
-                for (col, v) in (j * NR..j * NR + width).zip(&tile[r * NR..]) {
-                    out[(i * n + col) * l + q] = v + bias.map_or(0.0, |b| b[col]);
+                let line = &mut out[i * n * l + q..];
+                for (t, col) in (j * NR..j * NR + width).enumerate() {
+                    line[col * l] = tile[r * NR + t] + bias.map_or(0.0, |b| b[col]);
                 }
             }
         }

@@ -2,8 +2,9 @@
 //!
 //! Each output element depends on its own inputs only, so splitting the work changes no
 //! bit of the result. Small tensors (below [`PAR_MIN_LEN`] elements) are not worth a second
-//! core: handing work over costs a few microseconds. Large ones are cut into chunks of
-//! [`PAR_CHUNK`] elements that rayon's threads share.
+//! core: handing work over costs a few microseconds. Large ones are cut into chunks of at
+//! least [`PAR_CHUNK`] elements that rayon's threads share, collected straight into the
+//! result.
 
 use rayon::prelude::*;
 
@@ -20,26 +21,21 @@ pub fn worth_splitting(len: usize) -> bool {
 
 /// `y_i = f(x_i)`, chunks on both cores.
 pub fn map(x: &[f32], f: impl Fn(f32) -> f32 + Sync) -> Vec<f32> {
-    let mut out = vec![0.0; x.len()];
-    out.par_chunks_mut(PAR_CHUNK)
-        .zip(x.par_chunks(PAR_CHUNK))
-        .for_each(|(y, x)| y.iter_mut().zip(x).for_each(|(y, &x)| *y = f(x)));
-    out
+    // Collected in place (no zeroed buffer first), at least PAR_CHUNK elements per task.
+    x.par_iter()
+        .with_min_len(PAR_CHUNK)
+        .map(|&x| f(x))
+        .collect()
 }
 
 /// `z_i = f(x_i, y_i)` for two slices of one length, chunks on both cores.
 pub fn zip_map(x: &[f32], y: &[f32], f: impl Fn(f32, f32) -> f32 + Sync) -> Vec<f32> {
     assert_eq!(x.len(), y.len(), "zip_map: slices of different lengths");
-    let mut out = vec![0.0; x.len()];
-    out.par_chunks_mut(PAR_CHUNK)
-        .zip(x.par_chunks(PAR_CHUNK))
-        .zip(y.par_chunks(PAR_CHUNK))
-        .for_each(|((z, x), y)| {
-            for ((z, &x), &y) in z.iter_mut().zip(x).zip(y) {
-                *z = f(x, y);
-            }
-        });
-    out
+    x.par_iter()
+        .zip(y)
+        .with_min_len(PAR_CHUNK)
+        .map(|(&x, &y)| f(x, y))
+        .collect()
 }
 
 /// `out[r, j] = f(long[r, j], row[j])` for every row `r` of `long` seen as
