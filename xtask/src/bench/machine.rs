@@ -14,7 +14,18 @@ pub struct Machine {
 /// compiles only with its `x86-v4` feature (`[workspace.dependencies]` in Cargo.toml; a
 /// test checks this agrees). Without them the crate runs its AVX2+FMA kernel even on a CPU
 /// with AVX-512.
-pub const GEMM_HAS_AVX512: bool = false;
+pub const GEMM_HAS_AVX512: bool = true;
+
+/// The kernel our stride-1 convolutions with window rows of 8 values or more run here (see
+/// `tensor::kernels::conv`): the direct AVX2+FMA micro-kernel where the CPU has both, else
+/// the channels-last rows and the GEMM.
+pub fn conv_kernel() -> &'static str {
+    if tensor::kernels::conv_direct::available() {
+        "direct avx2+fma"
+    } else {
+        "rows + GEMM"
+    }
+}
 
 impl Machine {
     /// This machine.
@@ -47,9 +58,10 @@ impl Machine {
             self.extensions.join(" ")
         };
         let mut line = format!(
-            "CPU: {}; extensions: {extensions}; GEMM kernel: {}",
+            "CPU: {}; extensions: {extensions}; GEMM kernel: {}; convolution kernel: {}",
             self.cpu,
-            self.gemm_kernel()
+            self.gemm_kernel(),
+            conv_kernel()
         );
         if self.extensions.contains(&"avx512f") && !GEMM_HAS_AVX512 {
             line += " (the gemm crate is built without its x86-v4 feature, so no AVX-512)";

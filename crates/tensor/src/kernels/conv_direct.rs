@@ -32,6 +32,7 @@ use rayon::prelude::*;
 
 use crate::kernels::conv::images_per_chunk;
 use crate::kernels::conv_rows::Windows;
+use crate::kernels::parallel::{PAR_CHUNK, zeros};
 use crate::window::Geometry;
 
 /// Output positions per tile.
@@ -325,6 +326,38 @@ unsafe fn weight_tile_6x16(
     unreachable!("conv_direct needs x86-64 with AVX2 and FMA")
 }
 
+/// `dw[o, c, ki, kj] = Σ_chunks ∂L/∂Wr[(ki·kw + kj)·C + c, o]`: the chunks' weight gradients
+/// (in the rows' order, see [`conv_rows`](super::conv_rows)) added in chunk order and put
+/// back in the weights' order `[O, C, kh, kw]`, output channels on both cores. Each sum
+/// starts at 0 and adds the chunks in order whatever the threads, so the same bits.
+fn sum_in_weight_order(
+    partials: &[(Vec<f32>, Vec<f32>)],
+    (c, o): (usize, usize),
+    g: &Geometry,
+) -> Vec<f32> {
+    let kk = g.kh * g.kw;
+    // The sums first, along the partials' own order (contiguous, vectorised), ...
+    let mut dwr = zeros(o * c * kk);
+    dwr.par_chunks_mut(PAR_CHUNK)
+        .enumerate()
+        .for_each(|(i, sum)| {
+            for (pw, _) in partials {
+                let part = &pw[i * PAR_CHUNK..i * PAR_CHUNK + sum.len()];
+                sum.iter_mut().zip(part).for_each(|(s, v)| *s += v);
+            }
+        });
+    // ... then the reordering, output channels on both cores.
+    let mut dw = zeros(o * c * kk);
+    dw.par_chunks_mut(c * kk).enumerate().for_each(|(oc, dw_o)| {
+        for ch in 0..c {
+            for tap in 0..kk {
+                dw_o[ch * kk + tap] = dwr[(tap * c + ch) * o + oc];
+            }
+        }
+    });
+    dw
+}
+
 /// `y = conv(x, w) + b` for a convolution that
 /// [`conv_rows::applies`](super::conv_rows::applies), on a CPU where [`available`].
 ///
@@ -342,7 +375,7 @@ pub fn forward(
     let (l, hw) = (win.rows(), c * g.in_h * g.in_w);
     let wp = weight_panels(w, (c, o), g);
     let per_chunk = images_per_chunk(n, win.row_len() * l);
-    let mut y = vec![0.0; n * o * l];
+    let mut y = zeros(n * o * l);
     y.par_chunks_mut((per_chunk * o * l).max(1))
         .zip(x.par_chunks((per_chunk * hw).max(1)))
         .for_each(|(y_chunk, x_chunk)| {
@@ -376,7 +409,7 @@ pub fn backward(
     let offsets: Vec<usize> = (0..k)
         .map(|kk| (kk / (win.kw * c)) * pw * c + kk % (win.kw * c))
         .collect();
-    let mut dx = vec![0.0; if need_dx { n * hw } else { 0 }];
+    let mut dx = zeros(if need_dx { n * hw } else { 0 });
     let work = |x_chunk: &[f32], dy_chunk: &[f32], dx_chunk: Option<&mut [f32]>| {
         let padded = padded_chunk(x_chunk, &win);
         let grads = gradient_panels(dy_chunk, o, l);
@@ -436,15 +469,10 @@ pub fn backward(
             .map(|(xc, dyc)| work(xc, dyc, None))
             .collect()
     };
-    let mut dwr = vec![0.0; k * o];
     let mut db = vec![0.0; o];
-    for (pw, pb) in &partials {
-        dwr.iter_mut().zip(pw).for_each(|(a, b)| *a += b);
+    for (_, pb) in &partials {
         db.iter_mut().zip(pb).for_each(|(a, b)| *a += b);
     }
-    (
-        need_dx.then_some(dx),
-        super::conv_rows::weights_from_rows(&dwr, (c, o), g),
-        db,
-    )
+    let dw = sum_in_weight_order(&partials, (c, o), g);
+    (need_dx.then_some(dx), dw, db)
 }

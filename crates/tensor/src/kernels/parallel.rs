@@ -19,6 +19,17 @@ pub fn worth_splitting(len: usize) -> bool {
     len >= PAR_MIN_LEN
 }
 
+/// `len` zeros, written on both cores when there are many: an output buffer that the cores
+/// fill next, without one core zeroing it first while the other waits.
+pub fn zeros(len: usize) -> Vec<f32> {
+    if !worth_splitting(len) {
+        return vec![0.0; len];
+    }
+    let mut out = Vec::with_capacity(len);
+    out.par_extend(rayon::iter::repeat_n(0.0, len).with_min_len(PAR_CHUNK));
+    out
+}
+
 /// `y_i = f(x_i)`, chunks on both cores.
 pub fn map(x: &[f32], f: impl Fn(f32) -> f32 + Sync) -> Vec<f32> {
     // Collected in place (no zeroed buffer first), at least PAR_CHUNK elements per task.
@@ -75,6 +86,7 @@ mod tests {
             let f = |a: f32, b: f32| a * (1.0 - b * b);
             let plain: Vec<f32> = x.iter().zip(&y).map(|(&a, &b)| f(a, b)).collect();
             assert_eq!(zip_map(&x, &y, f), plain);
+            assert_eq!(zeros(n), vec![0.0; n]);
         }
     }
 
