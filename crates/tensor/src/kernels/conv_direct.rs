@@ -348,13 +348,15 @@ fn sum_in_weight_order(
         });
     // ... then the reordering, output channels on both cores.
     let mut dw = zeros(o * c * kk);
-    dw.par_chunks_mut(c * kk).enumerate().for_each(|(oc, dw_o)| {
-        for ch in 0..c {
-            for tap in 0..kk {
-                dw_o[ch * kk + tap] = dwr[(tap * c + ch) * o + oc];
+    dw.par_chunks_mut(c * kk)
+        .enumerate()
+        .for_each(|(oc, dw_o)| {
+            for ch in 0..c {
+                for tap in 0..kk {
+                    dw_o[ch * kk + tap] = dwr[(tap * c + ch) * o + oc];
+                }
             }
-        }
-    });
+        });
     dw
 }
 

@@ -8,7 +8,7 @@
 //! | kernel | the plain version it equals | what makes it fast |
 //! | --- | --- | --- |
 //! | [`parallel`] | [`Tensor::map`](crate::Tensor::map)'s loop, [`broadcast_zip_naive`](crate::broadcast_zip_naive) | both cores, in chunks fixed by the length |
-//! | [`gemm`](mod@gemm) | [`matmul_naive`](crate::matmul::matmul_naive) | the `gemm` crate's blocked SIMD kernel (the crate's one `unsafe` call) |
+//! | [`gemm`](mod@gemm) | [`matmul_naive`](crate::matmul::matmul_naive) | the `gemm` crate's blocked SIMD kernel (an `unsafe` call) |
 //! | [`im2col`](mod@im2col) | [`im2col_naive`](crate::im2col::im2col_naive), [`col2im_naive`](crate::im2col::col2im_naive) | one bounds test per line instead of per entry |
 //! | [`conv`] | [`conv2d_naive`](crate::conv::conv2d_naive) | picks one of the three below; `im2col` + one wide GEMM per chunk of images, chunks on both cores |
 //! | [`conv_rows`] | [`conv2d_naive`](crate::conv::conv2d_naive) | channels-last windows copied in long runs, one GEMM with a long inner dimension for each of the three products |
@@ -25,6 +25,13 @@
 //! partial sums are added in chunk order; so a seed gives the same bits on one core or two
 //! (`crates/models/tests/reproducibility.rs` checks it end to end). This module is the only
 //! place in the workspace that uses rayon or `unsafe`.
+//!
+//! **What the CPU has is asked at run time**, never assumed at build time: the `gemm` crate
+//! picks its AVX-512, AVX2+FMA or portable micro-kernel itself, and [`conv::forward`] takes
+//! [`conv_direct`] only where `is_x86_feature_detected!` finds AVX2 and FMA, [`conv_rows`]
+//! otherwise. The other kernels are plain Rust compiled for the baseline target. On one
+//! machine every path it can run is checked against the plain version by the properties
+//! in `tests/properties.rs`.
 
 pub mod conv;
 pub mod conv_direct;
