@@ -31,8 +31,8 @@
 use rayon::prelude::*;
 
 use crate::kernels::conv::images_per_chunk;
-use crate::kernels::conv_rows::Windows;
-use crate::kernels::parallel::{PAR_CHUNK, zeros};
+use crate::kernels::conv_rows::{Windows, by_chunk, sum_chunks};
+use crate::kernels::parallel::zeros;
 use crate::window::Geometry;
 
 /// Output positions per tile.
@@ -189,6 +189,22 @@ fn windows_times_panels(
     }
 }
 
+/// Writes the 6 × 2 accumulator registers of a tile into `tile`, row by row.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn store_tile(acc: &[[std::arch::x86_64::__m256; 2]; MR], tile: &mut [f32; MR * NR]) {
+    use std::arch::x86_64::_mm256_storeu_ps;
+    for (row, pair) in tile.chunks_exact_mut(NR).zip(acc) {
+        let (low, high) = row.split_at_mut(8);
+        // SAFETY: each half of a row holds the 8 values one register stores.
+        #[allow(unsafe_code)]
+        unsafe {
+            _mm256_storeu_ps(low.as_mut_ptr(), pair[0]);
+            _mm256_storeu_ps(high.as_mut_ptr(), pair[1]);
+        }
+    }
+}
+
 /// `tile[r, 0..16] = Σ_{s < spans} Σ_{t < run} a[starts[r] + s·stride + t] · b[(s·run + t)·16 + 0..16]`:
 /// 6 rows of windows, each `spans` runs of `run` adjacent values `stride` apart, times a
 /// panel of 16 columns.
@@ -251,12 +267,7 @@ unsafe fn tile_6x16(
             }
         }
     }
-    for (r, pair) in acc.iter().enumerate() {
-        unsafe {
-            _mm256_storeu_ps(tile.as_mut_ptr().add(r * NR), pair[0]);
-            _mm256_storeu_ps(tile.as_mut_ptr().add(r * NR + 8), pair[1]);
-        }
-    }
+    store_tile(&acc, tile);
 }
 
 /// Never called: [`available`] is false off x86-64.
@@ -305,12 +316,7 @@ unsafe fn weight_tile_6x16(
             acc[r][1] = _mm256_fmadd_ps(x, d1, acc[r][1]);
         }
     }
-    for (r, pair) in acc.iter().enumerate() {
-        unsafe {
-            _mm256_storeu_ps(tile.as_mut_ptr().add(r * NR), pair[0]);
-            _mm256_storeu_ps(tile.as_mut_ptr().add(r * NR + 8), pair[1]);
-        }
-    }
+    store_tile(&acc, tile);
 }
 
 /// Never called: [`available`] is false off x86-64.
@@ -324,40 +330,6 @@ unsafe fn weight_tile_6x16(
     _: &mut [f32; MR * NR],
 ) {
     unreachable!("conv_direct needs x86-64 with AVX2 and FMA")
-}
-
-/// `dw[o, c, ki, kj] = Σ_chunks ∂L/∂Wr[(ki·kw + kj)·C + c, o]`: the chunks' weight gradients
-/// (in the rows' order, see [`conv_rows`](super::conv_rows)) added in chunk order and put
-/// back in the weights' order `[O, C, kh, kw]`, output channels on both cores. Each sum
-/// starts at 0 and adds the chunks in order whatever the threads, so the same bits.
-fn sum_in_weight_order(
-    partials: &[(Vec<f32>, Vec<f32>)],
-    (c, o): (usize, usize),
-    g: &Geometry,
-) -> Vec<f32> {
-    let kk = g.kh * g.kw;
-    // The sums first, along the partials' own order (contiguous, vectorised), ...
-    let mut dwr = zeros(o * c * kk);
-    dwr.par_chunks_mut(PAR_CHUNK)
-        .enumerate()
-        .for_each(|(i, sum)| {
-            for (pw, _) in partials {
-                let part = &pw[i * PAR_CHUNK..i * PAR_CHUNK + sum.len()];
-                sum.iter_mut().zip(part).for_each(|(s, v)| *s += v);
-            }
-        });
-    // ... then the reordering, output channels on both cores.
-    let mut dw = zeros(o * c * kk);
-    dw.par_chunks_mut(c * kk)
-        .enumerate()
-        .for_each(|(oc, dw_o)| {
-            for ch in 0..c {
-                for tap in 0..kk {
-                    dw_o[ch * kk + tap] = dwr[(tap * c + ch) * o + oc];
-                }
-            }
-        });
-    dw
 }
 
 /// `y = conv(x, w) + b` for a convolution that
@@ -457,24 +429,10 @@ pub fn backward(
         }
         (dwr, db)
     };
-    let x_chunks = x.par_chunks((per_chunk * hw).max(1));
-    let dy_chunks = dy.par_chunks((per_chunk * o * l).max(1));
-    let partials: Vec<(Vec<f32>, Vec<f32>)> = if need_dx {
-        x_chunks
-            .zip(dy_chunks)
-            .zip(dx.par_chunks_mut((per_chunk * hw).max(1)))
-            .map(|((xc, dyc), dxc)| work(xc, dyc, Some(dxc)))
-            .collect()
-    } else {
-        x_chunks
-            .zip(dy_chunks)
-            .map(|(xc, dyc)| work(xc, dyc, None))
-            .collect()
-    };
-    let mut db = vec![0.0; o];
-    for (_, pb) in &partials {
-        db.iter_mut().zip(pb).for_each(|(a, b)| *a += b);
-    }
-    let dw = sum_in_weight_order(&partials, (c, o), g);
+    let (dw, db) = sum_chunks(
+        &by_chunk(x, dy, &mut dx, (per_chunk, hw, o * l), need_dx, work),
+        (c, o),
+        g,
+    );
     (need_dx.then_some(dx), dw, db)
 }

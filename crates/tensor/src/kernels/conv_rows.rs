@@ -41,6 +41,7 @@ use rayon::prelude::*;
 
 use crate::kernels::conv::images_per_chunk;
 use crate::kernels::gemm::blocked_gemm;
+use crate::kernels::parallel::{PAR_CHUNK, zeros};
 use crate::window::Geometry;
 
 /// Whether this path takes the convolution: stride 1 and less padding than the window (for
@@ -194,23 +195,6 @@ pub(super) fn weights_by_row(w: &[f32], (c, o): (usize, usize), g: &Geometry) ->
     wr
 }
 
-/// The inverse of [`weights_by_row`]: `dw[o, c, ki, kj] = dwr[(ki·kw + kj)·C + c, o]`, a
-/// gradient `[kh·kw·C, O]` in the rows' order back to the weights' `[O, C, kh, kw]`.
-pub(super) fn weights_from_rows(dwr: &[f32], (c, o): (usize, usize), g: &Geometry) -> Vec<f32> {
-    let mut dw = vec![0.0; dwr.len()];
-    for oc in 0..o {
-        for ch in 0..c {
-            for ki in 0..g.kh {
-                for kj in 0..g.kw {
-                    let dst = ((oc * c + ch) * g.kh + ki) * g.kw + kj;
-                    dw[dst] = dwr[((ki * g.kw + kj) * c + ch) * o + oc];
-                }
-            }
-        }
-    }
-    dw
-}
-
 /// `Wf[(ki·kw + kj)·O + o, c] = w[o, c, kh − 1 − ki, kw − 1 − kj]`: the kernel turned half
 /// a turn with its channels swapped, `[kh·kw·O, C]`, for the input gradient.
 pub(super) fn weights_turned(w: &[f32], (c, o): (usize, usize), g: &Geometry) -> Vec<f32> {
@@ -282,8 +266,6 @@ pub fn backward(
     let wf = need_dx.then(|| weights_turned(w, (c, o), g));
     let per_chunk = images_per_chunk(n, (k * l).max(back.row_len() * back.rows()));
     let mut dx = vec![0.0; if need_dx { n * hw } else { 0 }];
-    let x_chunks = x.par_chunks((per_chunk * hw).max(1));
-    let dy_chunks = dy.par_chunks((per_chunk * o * l).max(1));
     let work = |x_chunk: &[f32], dy_chunk: &[f32], dx_chunk: Option<&mut [f32]>| {
         let rows = gather_chunk(x_chunk, &win);
         let m = rows.len() / k;
@@ -320,10 +302,32 @@ pub fn backward(
         }
         (dwr, db)
     };
-    let partials: Vec<(Vec<f32>, Vec<f32>)> = if need_dx {
+    let (dw, db) = sum_chunks(
+        &by_chunk(x, dy, &mut dx, (per_chunk, hw, o * l), need_dx, work),
+        (c, o),
+        g,
+    );
+    (need_dx.then_some(dx), dw, db)
+}
+
+/// Runs `work(x_chunk, dy_chunk, dx_chunk)` for every chunk of `per_chunk` images, chunks
+/// on both cores, with the chunk of `dx` to write when `need_dx` (`dx` is empty
+/// otherwise), and returns the results in chunk order. `image` and `out_image` are the
+/// values per image of `x` and of `dy`.
+pub(super) fn by_chunk<R: Send>(
+    x: &[f32],
+    dy: &[f32],
+    dx: &mut [f32],
+    (per_chunk, image, out_image): (usize, usize, usize),
+    need_dx: bool,
+    work: impl Fn(&[f32], &[f32], Option<&mut [f32]>) -> R + Sync,
+) -> Vec<R> {
+    let x_chunks = x.par_chunks((per_chunk * image).max(1));
+    let dy_chunks = dy.par_chunks((per_chunk * out_image).max(1));
+    if need_dx {
         x_chunks
             .zip(dy_chunks)
-            .zip(dx.par_chunks_mut((per_chunk * hw).max(1)))
+            .zip(dx.par_chunks_mut((per_chunk * image).max(1)))
             .map(|((xc, dyc), dxc)| work(xc, dyc, Some(dxc)))
             .collect()
     } else {
@@ -331,18 +335,45 @@ pub fn backward(
             .zip(dy_chunks)
             .map(|(xc, dyc)| work(xc, dyc, None))
             .collect()
-    };
-    let mut dwr = vec![0.0; k * o];
+    }
+}
+
+/// The chunks' `(∂L/∂Wr, db)` added in chunk order: `db`, and
+/// `dw[o, c, ki, kj] = Σ_chunks ∂L/∂Wr[(ki·kw + kj)·C + c, o]` back in the weights' order
+/// `[O, C, kh, kw]`, on both cores. Each sum starts at 0 and adds the chunks in order
+/// whatever the threads, so the same bits.
+pub(super) fn sum_chunks(
+    partials: &[(Vec<f32>, Vec<f32>)],
+    (c, o): (usize, usize),
+    g: &Geometry,
+) -> (Vec<f32>, Vec<f32>) {
+    let kk = g.kh * g.kw;
     let mut db = vec![0.0; o];
-    for (pw, pb) in &partials {
-        dwr.iter_mut().zip(pw).for_each(|(a, b)| *a += b);
+    for (_, pb) in partials {
         db.iter_mut().zip(pb).for_each(|(a, b)| *a += b);
     }
-    (
-        need_dx.then_some(dx),
-        weights_from_rows(&dwr, (c, o), g),
-        db,
-    )
+    // The sums first, along the partials' own order (contiguous, vectorised), ...
+    let mut dwr = zeros(o * c * kk);
+    dwr.par_chunks_mut(PAR_CHUNK)
+        .enumerate()
+        .for_each(|(i, sum)| {
+            for (pw, _) in partials {
+                let part = &pw[i * PAR_CHUNK..i * PAR_CHUNK + sum.len()];
+                sum.iter_mut().zip(part).for_each(|(s, v)| *s += v);
+            }
+        });
+    // ... then the reordering, output channels on both cores.
+    let mut dw = zeros(o * c * kk);
+    dw.par_chunks_mut(c * kk)
+        .enumerate()
+        .for_each(|(oc, dw_o)| {
+            for ch in 0..c {
+                for tap in 0..kk {
+                    dw_o[ch * kk + tap] = dwr[(tap * c + ch) * o + oc];
+                }
+            }
+        });
+    (dw, db)
 }
 
 /// [`gather_chunk`] for images already channels-last, `[images, H, W, C]`.
