@@ -31,7 +31,7 @@
 use rayon::prelude::*;
 
 use crate::kernels::conv::images_per_chunk;
-use crate::kernels::conv_rows::{Windows, by_chunk, sum_chunks};
+use crate::kernels::conv_rows::{Windows, by_chunk, sum_chunks, weights_by_row, weights_turned};
 use crate::kernels::parallel::zeros;
 use crate::window::Geometry;
 
@@ -85,40 +85,28 @@ fn panel_line(out: &mut Vec<f32>, j: usize, n: usize, at: impl Fn(usize) -> f32)
     out.extend((j * NR..(j + 1) * NR).map(|col| if col < n { at(col) } else { 0.0 }));
 }
 
-/// The weights `[O, C, kh, kw]` as panels of [`NR`] columns, `[⌈O/NR⌉][K][NR]`, of
-/// `Wr[(ki·kw + kj)·C + c, o] = w[o, c, ki, kj]` (see [`conv_rows`](super::conv_rows)), for
-/// the forward pass. Written in order, so the writes never miss the cache.
-fn weight_panels(w: &[f32], (c, o): (usize, usize), g: &Geometry) -> Vec<f32> {
-    let kk = g.kh * g.kw;
-    let mut out = Vec::with_capacity(o.div_ceil(NR) * kk * c * NR);
-    for j in 0..o.div_ceil(NR) {
-        for ki in 0..g.kh {
-            for kj in 0..g.kw {
-                for ch in 0..c {
-                    panel_line(&mut out, j, o, |oc| w[(oc * c + ch) * kk + ki * g.kw + kj]);
-                }
-            }
+/// A row-major `[K, N]` matrix as panels of [`NR`] columns, `[⌈N/NR⌉][K][NR]`, the
+/// columns past `N` zero: how the micro-kernels read the weights.
+fn panels(m: &[f32], n: usize) -> Vec<f32> {
+    let mut out = Vec::with_capacity(n.div_ceil(NR) * m.len() / n * NR);
+    for j in 0..n.div_ceil(NR) {
+        for row in m.chunks(n) {
+            panel_line(&mut out, j, n, |col| row[col]);
         }
     }
     out
 }
 
-/// The turned weights as panels, `[⌈C/NR⌉][K][NR]`, of
-/// `Wf[(ki·kw + kj)·O + o, c] = w[o, c, kh − 1 − ki, kw − 1 − kj]`, for the input gradient.
+/// The weights `[O, C, kh, kw]` as panels of `Wr` (see
+/// [`weights_by_row`](super::conv_rows::weights_by_row)), for the forward pass.
+fn weight_panels(w: &[f32], (c, o): (usize, usize), g: &Geometry) -> Vec<f32> {
+    panels(&weights_by_row(w, (c, o), g), o)
+}
+
+/// The turned weights as panels of `Wf` (see
+/// [`weights_turned`](super::conv_rows::weights_turned)), for the input gradient.
 fn turned_weight_panels(w: &[f32], (c, o): (usize, usize), g: &Geometry) -> Vec<f32> {
-    let kk = g.kh * g.kw;
-    let mut out = Vec::with_capacity(c.div_ceil(NR) * kk * o * NR);
-    for j in 0..c.div_ceil(NR) {
-        for ki in 0..g.kh {
-            for kj in 0..g.kw {
-                let tap = (g.kh - 1 - ki) * g.kw + (g.kw - 1 - kj);
-                for oc in 0..o {
-                    panel_line(&mut out, j, c, |ch| w[(oc * c + ch) * kk + tap]);
-                }
-            }
-        }
-    }
-    out
+    panels(&weights_turned(w, (c, o), g), c)
 }
 
 /// The output gradient `dy: [images, O, L]` of a chunk, channels-last as panels,

@@ -181,15 +181,12 @@ fn gather_chunk(x: &[f32], win: &Windows) -> Vec<f32> {
 /// `Wr[(ki·kw + kj)·C + c, o] = w[o, c, ki, kj]`: the weights `[O, C, kh, kw]` as
 /// `[kh·kw·C, O]`, in the rows' order.
 pub(super) fn weights_by_row(w: &[f32], (c, o): (usize, usize), g: &Geometry) -> Vec<f32> {
-    let mut wr = vec![0.0; w.len()];
-    for oc in 0..o {
+    // Written in order (the reads stride through `w`), so no write misses the cache.
+    let kk = g.kh * g.kw;
+    let mut wr = Vec::with_capacity(w.len());
+    for tap in 0..kk {
         for ch in 0..c {
-            for ki in 0..g.kh {
-                for kj in 0..g.kw {
-                    let src = ((oc * c + ch) * g.kh + ki) * g.kw + kj;
-                    wr[((ki * g.kw + kj) * c + ch) * o + oc] = w[src];
-                }
-            }
+            wr.extend((0..o).map(|oc| w[(oc * c + ch) * kk + tap]));
         }
     }
     wr
@@ -198,16 +195,12 @@ pub(super) fn weights_by_row(w: &[f32], (c, o): (usize, usize), g: &Geometry) ->
 /// `Wf[(ki·kw + kj)·O + o, c] = w[o, c, kh − 1 − ki, kw − 1 − kj]`: the kernel turned half
 /// a turn with its channels swapped, `[kh·kw·O, C]`, for the input gradient.
 pub(super) fn weights_turned(w: &[f32], (c, o): (usize, usize), g: &Geometry) -> Vec<f32> {
-    let mut wf = vec![0.0; w.len()];
-    for oc in 0..o {
-        for ch in 0..c {
-            for ki in 0..g.kh {
-                for kj in 0..g.kw {
-                    let src = ((oc * c + ch) * g.kh + ki) * g.kw + kj;
-                    let (ti, tj) = (g.kh - 1 - ki, g.kw - 1 - kj);
-                    wf[((ti * g.kw + tj) * o + oc) * c + ch] = w[src];
-                }
-            }
+    // Tap ki·kw + kj of the turned kernel is tap kk − 1 − (ki·kw + kj) of the kernel.
+    let kk = g.kh * g.kw;
+    let mut wf = Vec::with_capacity(w.len());
+    for tap in (0..kk).rev() {
+        for oc in 0..o {
+            wf.extend((0..c).map(|ch| w[(oc * c + ch) * kk + tap]));
         }
     }
     wf
