@@ -43,6 +43,14 @@ cnn.safetensors -- lesson6_cnn: nn.Sequential(Conv2d(1,32,3,padding=1), ReLU, Ma
     (The lesson itself runs on 28×28 images, F = 6272; 14×14 keeps the file small.)
     Names: x, target, logits, loss, param.NAME, grad.NAME for NAME in 0.weight, 0.bias,
     4.weight, 4.bias, 6.weight, 6.bias.
+batch_norm.safetensors -- nn.BatchNorm2d(C) (eps 1e-5, momentum 0.1) with a given weight and
+    bias, two training passes then one evaluation pass:
+    images  x, x2, x_eval [4,3,5,6] (each channel with its own offset and spread)
+    small   x, x2, x_eval [1,2,2,2] (m = 4 numbers per channel)
+    Names: x, x2, x_eval, weight, bias, g, g_eval (inputs); y, grad_x, grad_weight,
+    grad_bias (the first training pass, L = sum(y * g)); running_mean_1, running_var_1
+    (after it), running_mean_2, running_var_2 (after the pass on x2); y_eval, grad_x_eval,
+    grad_weight_eval, grad_bias_eval (evaluation on x_eval, L = sum(y_eval * g_eval)).
 
 The output is byte-for-byte the same on every run with the same seed and the same
 PyTorch build (one thread, deterministic algorithms, one metadata key).
@@ -57,7 +65,7 @@ import torch.nn.functional as F
 from safetensors.numpy import load_file, save_file
 from torch import nn
 
-FILES = ["activations", "conv2d", "max_pool2d", "losses", "optimizers", "cnn"]
+FILES = ["activations", "conv2d", "max_pool2d", "losses", "optimizers", "cnn", "batch_norm"]
 
 
 # --- the computations: inputs -> PyTorch's outputs ------------------------------------------
@@ -177,6 +185,30 @@ def cnn_case(case, t):
     return out
 
 
+def batch_norm_case(case, t):
+    """nn.BatchNorm2d(C) with the given weight and bias: two training passes (x, then x2),
+    then one evaluation pass (x_eval) with the running statistics they left."""
+    bn = nn.BatchNorm2d(t["weight"].numel())
+    bn.load_state_dict({"weight": t["weight"], "bias": t["bias"]}, strict=False)
+    x = t["x"].clone().requires_grad_()
+    bn.train()
+    y = bn(x)
+    grad_x, grad_w, grad_b = gradients((y * t["g"]).sum(), [x, bn.weight, bn.bias])
+    out = {"y": y, "grad_x": grad_x, "grad_weight": grad_w, "grad_bias": grad_b}
+    out["running_mean_1"] = bn.running_mean.clone()
+    out["running_var_1"] = bn.running_var.clone()
+    bn(t["x2"])
+    out["running_mean_2"] = bn.running_mean.clone()
+    out["running_var_2"] = bn.running_var.clone()
+    bn.eval()
+    x_eval = t["x_eval"].clone().requires_grad_()
+    y_eval = bn(x_eval)
+    grads = gradients((y_eval * t["g_eval"]).sum(), [x_eval, bn.weight, bn.bias])
+    out["y_eval"] = y_eval
+    out.update(zip(["grad_x_eval", "grad_weight_eval", "grad_bias_eval"], grads))
+    return out
+
+
 # file -> (its cases, the computation, how the names of its outputs begin: every other
 # stored name is an input of the computation)
 COMPUTE = {
@@ -186,6 +218,7 @@ COMPUTE = {
     "losses": (LOSSES, loss_case, ("loss", "grad_")),
     "optimizers": (OPTIMIZERS, optimizer_case, ("p_after_",)),
     "cnn": (["lesson6_cnn"], cnn_case, ("logits", "loss", "grad.")),
+    "batch_norm": (["images", "small"], batch_norm_case, ("y", "grad_", "running_")),
 }
 
 
@@ -258,6 +291,25 @@ def cnn():
     return {"lesson6_cnn": t}
 
 
+def batch_norm():
+    def case(shape):
+        n, c, h, w = shape
+        # Channels with their own offset and spread, as a convolution's outputs have.
+        spread = (0.5 + torch.rand(1, c, 1, 1)) * 2.0
+        offset = torch.randn(1, c, 1, 1)
+        return {
+            "x": offset + spread * torch.randn(shape),
+            "x2": offset + spread * torch.randn(shape),
+            "x_eval": offset + spread * torch.randn(shape),
+            "weight": 1.0 + 0.5 * torch.randn(c),
+            "bias": 0.5 * torch.randn(c),
+            "g": torch.randn(shape),
+            "g_eval": torch.randn(shape),
+        }
+
+    return {"images": case((4, 3, 5, 6)), "small": case((1, 2, 2, 2))}
+
+
 INPUTS = {
     "activations": activations,
     "conv2d": conv2d,
@@ -265,6 +317,7 @@ INPUTS = {
     "losses": losses,
     "optimizers": optimizers,
     "cnn": cnn,
+    "batch_norm": batch_norm,
 }
 
 

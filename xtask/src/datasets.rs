@@ -1,20 +1,20 @@
 //! `cargo xtask data [--data-dir DIR]`: fetch or verify every data set the lessons use.
 //!
 //! The data root comes from `--data-dir`, else `GRADSCHOOL_DATA`, else the per-user cache
-//! (see `data::data_root`). MNIST is downloaded into `ROOT/mnist/` if missing (checked by
-//! the mirrors' `.gz` SHA-256), then every local file is checked by its raw SHA-256 and
-//! both splits are loaded. Fashion-MNIST is optional: verified if present. Iris is
-//! embedded in the `data` crate. Works offline whenever the files are already there.
+//! (see `data::data_root`). MNIST and Fashion-MNIST are downloaded into `ROOT/mnist/` and
+//! `ROOT/fashion-mnist/` if missing (checked by the mirrors' `.gz` SHA-256, or for
+//! Fashion-MNIST, whose copies were compressed differently, by the SHA-256 of the bytes
+//! inside), then every local file is checked by its raw SHA-256 and both splits are loaded.
+//! Iris is embedded in the `data` crate. Works offline whenever the files are already there.
 
 use std::path::Path;
 use std::process::ExitCode;
 
-use data::download::MNIST_MIRRORS;
 use data::mnist::{self, Dataset, Mnist, Split};
 use data::{DataError, data_dir_flag, data_root};
 
-/// Runs `cargo xtask data` with the arguments after `data`; fails if MNIST cannot be
-/// fetched or verified.
+/// Runs `cargo xtask data` with the arguments after `data`; fails if MNIST or
+/// Fashion-MNIST cannot be fetched or verified.
 pub fn run(args: &[String]) -> ExitCode {
     if let Some(arg) = args
         .iter()
@@ -41,35 +41,23 @@ pub fn run(args: &[String]) -> ExitCode {
     };
     println!("data root: {} ({source})", root.display());
 
-    let mnist_ok = match check_mnist(&root) {
-        Ok(summary) => {
-            println!("MNIST: ok, {summary}");
-            true
+    let mut all_ok = true;
+    for dataset in [Dataset::Mnist, Dataset::FashionMnist] {
+        let name = dataset.title();
+        match check_set(&root, dataset) {
+            Ok(summary) => println!("{name}: ok, {summary}"),
+            Err(e) => {
+                eprintln!("{name}: FAILED\n  {e}");
+                eprintln!(
+                    "  To fix: point GRADSCHOOL_DATA or --data-dir at a directory whose {}/ holds \
+                     the four {name} .gz files, or connect to the internet and run `cargo xtask \
+                     data` again to download them into {}.",
+                    dataset.dir_name(),
+                    root.join(dataset.dir_name()).display()
+                );
+                all_ok = false;
+            }
         }
-        Err(e) => {
-            eprintln!("MNIST: FAILED\n  {e}");
-            eprintln!(
-                "  To fix: point GRADSCHOOL_DATA or --data-dir at a directory whose mnist/ holds \
-                 the four MNIST .gz files, or connect to the internet and run `cargo xtask data` \
-                 again to download them into {}.",
-                root.join("mnist").display()
-            );
-            false
-        }
-    };
-
-    let fashion_dir = root.join(Dataset::FashionMnist.dir_name());
-    if fashion_dir.exists() {
-        match load_both(&root, Dataset::FashionMnist) {
-            Ok(summary) => println!("Fashion-MNIST: ok, {summary}"),
-            Err(e) => eprintln!("Fashion-MNIST (optional): present but unreadable\n  {e}"),
-        }
-    } else {
-        println!(
-            "Fashion-MNIST: not present (optional). `apt-get install dataset-fashion-mnist` puts \
-             its four .gz files in /usr/share/datasets/fashion-mnist/; copy or link them into {}.",
-            fashion_dir.display()
-        );
     }
 
     let iris = data::iris::iris();
@@ -78,23 +66,23 @@ pub fn run(args: &[String]) -> ExitCode {
         iris.labels.len()
     );
 
-    if mnist_ok {
+    if all_ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     }
 }
 
-/// Downloads missing MNIST files, checks raw hashes, loads both splits.
-fn check_mnist(root: &Path) -> Result<String, DataError> {
-    let dir = root.join(Dataset::Mnist.dir_name());
-    for path in mnist::download_mnist(&dir, MNIST_MIRRORS)? {
+/// Downloads the set's missing files, checks raw hashes, loads both splits.
+fn check_set(root: &Path, dataset: Dataset) -> Result<String, DataError> {
+    let dir = root.join(dataset.dir_name());
+    for path in mnist::download_set(dataset, &dir, dataset.mirrors())? {
         println!("  downloaded {}", path.display());
     }
-    mnist::verify_mnist(&dir)?;
+    mnist::verify_set(dataset, &dir)?;
     Ok(format!(
         "{} (SHA-256 of every file checked)",
-        load_both(root, Dataset::Mnist)?
+        load_both(root, dataset)?
     ))
 }
 

@@ -516,7 +516,12 @@ proptest! {
     #[test]
     fn conv2d((x, w, b, window) in conv_case()) {
         prop_assert_eq!(
-            check_gradients(&[x, w, b], |v| v[0].conv2d(&v[1], &v[2], window)),
+            check_gradients(&[x.clone(), w.clone(), b], |v| v[0].conv2d(&v[1], Some(&v[2]), window)),
+            Ok(())
+        );
+        // Without a bias: the same rule for `x` and `w`.
+        prop_assert_eq!(
+            check_gradients(&[x, w], |v| v[0].conv2d(&v[1], None, window)),
             Ok(())
         );
     }
@@ -525,6 +530,55 @@ proptest! {
     #[test]
     fn max_pool2d((x, window) in pool_case()) {
         prop_assert_eq!(check_gradients(&[x], |v| v[0].max_pool2d(window)), Ok(()));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Batch normalisation (src/ops/batch_norm.rs).
+// ---------------------------------------------------------------------------------------
+
+/// A batch `[N, C, ...]` (`N·S ≥ 2` numbers per channel, rank 2 to 4), its `γ` and `β`, and
+/// fixed statistics `(μ, σ²)` for evaluation.
+#[allow(clippy::type_complexity)]
+fn batch_norm_case() -> impl Strategy<Value = (Tensor, Tensor, Tensor, (Vec<f32>, Vec<f32>))> {
+    (
+        1usize..=3,
+        1usize..=3,
+        prop::collection::vec(1usize..=3, 0..=2),
+    )
+        .prop_filter("two numbers per channel", |(n, _, rest)| {
+            n * rest.iter().product::<usize>() >= 2
+        })
+        .prop_flat_map(|(n, c, rest)| {
+            let mut shape = vec![n, c];
+            shape.extend(rest);
+            let stats = (
+                prop::collection::vec(-1.0f32..1.0, c),
+                prop::collection::vec(0.5f32..2.0, c),
+            );
+            (values(shape), values(vec![c]), values(vec![c]), stats)
+        })
+}
+
+proptest! {
+    /// `y = γ·(x − μ)/√(σ² + ε) + β` with the batch's `μ`, `σ²`:
+    /// `∂L/∂x = (γ·r/m)·(m·g − Σg − x̂·Σg·x̂)`, `∂L/∂γ = Σ g·x̂`, `∂L/∂β = Σ g`. (A channel
+    /// whose numbers are nearly equal has a tiny `σ²` and a steep `x̂`; `ε = 0.1` keeps the
+    /// finite differences meaningful there, the rule is the same for any `ε`.)
+    #[test]
+    fn batch_norm((x, gamma, beta, _) in batch_norm_case()) {
+        prop_assert_eq!(
+            check_gradients(&[x, gamma, beta], |v| v[0].batch_norm(&v[1], &v[2], 0.1).0),
+            Ok(())
+        );
+    }
+
+    /// `y = γ·(x − μ)·r + β` with fixed `μ`, `r = 1/√(σ² + ε)`: `∂L/∂x = γ·r·g`,
+    /// `∂L/∂γ = Σ g·x̂`, `∂L/∂β = Σ g`.
+    #[test]
+    fn batch_norm_eval((x, gamma, beta, (mean, var)) in batch_norm_case()) {
+        let f = |v: &[Var]| v[0].batch_norm_eval(&v[1], &v[2], (&mean, &var), 1e-5);
+        prop_assert_eq!(check_gradients(&[x, gamma, beta], f), Ok(()));
     }
 }
 

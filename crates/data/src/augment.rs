@@ -1,6 +1,7 @@
-//! Data augmentation the lessons use: inverted images, joined data sets, and random
+//! Data augmentation the lessons use: inverted images, joined data sets, random
 //! shifts, scalings, small rotations and stroke thickness changes ([`random_affine`]), the
-//! ways a digit from the world differs from an MNIST one after preprocessing.
+//! ways a digit from the world differs from an MNIST one after preprocessing, and random
+//! crops with mirror images ([`random_crop_flip`]) for clothing.
 //!
 //! ```
 //! use tensor::Tensor;
@@ -124,6 +125,59 @@ pub fn random_affine(x: &Tensor, range: &AffineRange, rng: &mut impl Rng) -> Ten
     }
     debug_assert_eq!(out.len(), n * c * h * w);
     Tensor::from_parts("random_affine", out, x.shape())
+}
+
+/// Each image of `x` shifted by a random crop of its zero-padded copy and, with chance ½,
+/// mirrored left to right: torchvision's `RandomCrop(H, padding=pad)` followed by
+/// `RandomHorizontalFlip()`, the augmentation of the ResNet papers' CIFAR runs. For each
+/// image, offsets `dy, dx` are drawn uniformly from `−pad..=pad` and
+/// `out[i, j] = x[i + dy, j' + dx]` (0 outside the image), with `j' = W − 1 − j` if flipped,
+/// else `j`.
+///
+/// A coat mirrored is still a coat, so flips suit Fashion-MNIST; they would not suit digits
+/// (a mirrored 3 is no digit at all).
+///
+/// # Shapes
+/// `[N, C, H, W]` → `[N, C, H, W]`.
+///
+/// ```
+/// use rand::{SeedableRng, rngs::StdRng};
+/// use tensor::Tensor;
+/// let x = Tensor::from_vec((1..=9).map(|v| v as f32).collect(), &[1, 1, 3, 3]).unwrap();
+/// // With no padding the crop cannot move; only the flip is random.
+/// let y = data::augment::random_crop_flip(&x, 0, &mut StdRng::seed_from_u64(0));
+/// let flipped = [3.0, 2.0, 1.0, 6.0, 5.0, 4.0, 9.0, 8.0, 7.0];
+/// assert!(y.data() == x.data() || y.data() == flipped);
+/// ```
+pub fn random_crop_flip(x: &Tensor, pad: usize, rng: &mut impl Rng) -> Tensor {
+    let &[_, c, h, w] = x.shape() else {
+        panic!(
+            "random_crop_flip: expected [N, C, H, W], got {:?}",
+            x.shape()
+        );
+    };
+    let pad = pad as i64;
+    let mut out = vec![0.0; x.data().len()];
+    for (image, moved) in x.data().chunks(c * h * w).zip(out.chunks_mut(c * h * w)) {
+        let dy = rng.random_range(-pad..=pad) as isize;
+        let dx = rng.random_range(-pad..=pad) as isize;
+        let flip = rng.random_bool(0.5);
+        for (plane, moved) in image.chunks(h * w).zip(moved.chunks_mut(h * w)) {
+            for i in 0..h {
+                let src_i = i as isize + dy;
+                if src_i < 0 || src_i >= h as isize {
+                    continue;
+                }
+                for j in 0..w {
+                    let jj = if flip { w - 1 - j } else { j } as isize + dx;
+                    if (0..w as isize).contains(&jj) {
+                        moved[i * w + j] = plane[src_i as usize * w + jj as usize];
+                    }
+                }
+            }
+        }
+    }
+    Tensor::from_parts("random_crop_flip", out, x.shape())
 }
 
 /// Half the image plus half its 3 × 3 cross `pick` (max: thicker, min: thinner).

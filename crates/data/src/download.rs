@@ -27,14 +27,33 @@ pub const MNIST_MIRRORS: &[&str] = &[
     "http://yann.lecun.com/exdb/mnist/",
 ];
 
-/// A file to fetch: its name (appended to each mirror's base URL) and the SHA-256 of the
-/// bytes the mirrors serve, as lowercase hex.
+/// The public Fashion-MNIST mirrors: the dataset's own (which torchvision uses), then its
+/// repository's copy. Their `.gz` bytes may differ; the data inside does not.
+pub const FASHION_MNIST_MIRRORS: &[&str] = &[
+    "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+    "https://raw.githubusercontent.com/zalandoresearch/fashion-mnist/master/data/fashion/",
+];
+
+/// A file to fetch: its name (appended to each mirror's base URL) and the SHA-256 it must
+/// have, as lowercase hex, of the bytes [`Hashed`] says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RemoteFile<'a> {
     /// The file name, e.g. `train-labels-idx1-ubyte.gz`.
     pub name: &'a str,
-    /// The SHA-256 of the file as served.
+    /// The SHA-256 of the bytes `hashed` names.
     pub sha256: &'a str,
+    /// Which bytes the hash is of.
+    pub hashed: Hashed,
+}
+
+/// Which bytes a published hash is of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hashed {
+    /// The file as the mirrors serve it (MNIST's `.gz` files are the same everywhere).
+    Served,
+    /// The file after gunzipping: where copies were compressed anew (Fashion-MNIST's), only
+    /// the data inside is the same from mirror to mirror.
+    Gunzipped,
 }
 
 /// Downloads each of `files` that `dir` does not already hold; returns the paths of the
@@ -69,7 +88,7 @@ pub fn download(dest: &Path, file: &RemoteFile<'_>, mirrors: &[&str]) -> Result<
     let mut attempts = Vec::new();
     for mirror in mirrors {
         let url = format!("{mirror}{}", file.name);
-        match download_from(&agent, &url, dest, file.sha256) {
+        match download_from(&agent, &url, dest, (file.sha256, file.hashed)) {
             Ok(()) => return Ok(()),
             Err(e) => attempts.push((url, e)),
         }
@@ -80,13 +99,28 @@ pub fn download(dest: &Path, file: &RemoteFile<'_>, mirrors: &[&str]) -> Result<
     })
 }
 
-/// One attempt: stream `url` into an [`AtomicFile`] for `dest`, check length and hash,
+/// Hashes what is written into it: the bytes a gzip decoder hands on.
+struct HashWriter(Sha256);
+
+impl Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// One attempt: stream `url` into an [`AtomicFile`] for `dest`, check length and hash (of
+/// the bytes as served, or as a gzip decoder fed them on the way gives them),
 /// commit. On every error path the file is dropped uncommitted, which deletes it.
 fn download_from(
     agent: &ureq::Agent,
     url: &str,
     dest: &Path,
-    expected: &str,
+    (expected, hashed): (&str, Hashed),
 ) -> Result<(), DataError> {
     let http = |problem: String, source: Option<ureq::Error>| DataError::Http {
         url: url.to_string(),
@@ -106,6 +140,11 @@ fn download_from(
 
     let mut reader = response.body_mut().as_reader();
     let mut hasher = Sha256::new();
+    let mut gunzipped = flate2::write::MultiGzDecoder::new(HashWriter(Sha256::new()));
+    let not_gzip = |e: std::io::Error| DataError::Format {
+        path: dest.to_path_buf(),
+        problem: format!("{url} is not a valid gzip stream: {e}"),
+    };
     let mut received: u64 = 0;
     let mut buf = vec![0u8; 1 << 16];
     loop {
@@ -121,7 +160,10 @@ fn download_from(
                 ));
             }
         };
-        hasher.update(&buf[..n]);
+        match hashed {
+            Hashed::Served => hasher.update(&buf[..n]),
+            Hashed::Gunzipped => gunzipped.write_all(&buf[..n]).map_err(not_gzip)?,
+        }
         out.write_all(&buf[..n]).map_err(|e| out.error(e))?;
         received += n as u64;
         bar.set_position(received);
@@ -136,7 +178,10 @@ fn download_from(
         ));
     }
 
-    let actual = hex(&hasher.finalize());
+    let actual = match hashed {
+        Hashed::Served => hex(&hasher.finalize()),
+        Hashed::Gunzipped => hex(&gunzipped.finish().map_err(not_gzip)?.0.finalize()),
+    };
     if actual != expected {
         return Err(DataError::Checksum {
             path: dest.to_path_buf(),

@@ -30,7 +30,7 @@ use crate::idx::{self, IdxArray};
 mod files;
 
 use files::find_file;
-pub use files::{MNIST_FILES, MnistFile, download_mnist, verify_mnist};
+pub use files::{FASHION_MNIST_FILES, MNIST_FILES, MnistFile, download_set, files_of, verify_set};
 
 /// Which of the two look-alike data sets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,6 +47,22 @@ impl Dataset {
         match self {
             Dataset::Mnist => "mnist",
             Dataset::FashionMnist => "fashion-mnist",
+        }
+    }
+
+    /// The public mirrors the set is downloaded from, tried in order: torchvision's.
+    pub fn mirrors(self) -> &'static [&'static str] {
+        match self {
+            Dataset::Mnist => crate::download::MNIST_MIRRORS,
+            Dataset::FashionMnist => crate::download::FASHION_MNIST_MIRRORS,
+        }
+    }
+
+    /// The name to show: `MNIST` or `Fashion-MNIST`.
+    pub fn title(self) -> &'static str {
+        match self {
+            Dataset::Mnist => "MNIST",
+            Dataset::FashionMnist => "Fashion-MNIST",
         }
     }
 
@@ -105,17 +121,15 @@ impl Mnist {
         Mnist::load_dir(&root.join(dataset.dir_name()), dataset, split)
     }
 
-    /// Loads MNIST, first downloading any missing file from `mirrors` into `root/mnist`.
-    /// Fashion-MNIST has no download and loads as [`Mnist::load`] does.
+    /// Loads a split, first downloading any missing file of the set from `mirrors`
+    /// (normally [`Dataset::mirrors`]) into `root/mnist` or `root/fashion-mnist`.
     pub fn load_or_download(
         root: &Path,
         dataset: Dataset,
         split: Split,
         mirrors: &[&str],
     ) -> Result<Mnist, DataError> {
-        if dataset == Dataset::Mnist {
-            download_mnist(&root.join(dataset.dir_name()), mirrors)?;
-        }
+        download_set(dataset, &root.join(dataset.dir_name()), mirrors)?;
         Mnist::load(root, dataset, split)
     }
 

@@ -1,6 +1,7 @@
 //! Downloads against a real HTTP server on 127.0.0.1, started inside each test: good files
 //! are cached and load; a wrong hash, a truncated body and a 404 fail clearly and leave
-//! neither the file nor a temporary file behind.
+//! neither the file nor a temporary file behind; files published by the hash of their
+//! gunzipped bytes (Fashion-MNIST's) are accepted however they were compressed.
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -9,7 +10,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use data::DataError;
-use data::download::{RemoteFile, download, fetch_missing};
+use data::download::{Hashed, RemoteFile, download, fetch_missing};
 use data::hash::sha256_hex;
 use data::mnist::{Dataset, Mnist, Split};
 
@@ -139,7 +140,11 @@ fn good_files_are_downloaded_cached_and_loaded() {
     let table: Vec<RemoteFile> = files
         .iter()
         .zip(&hashes)
-        .map(|((name, _), hash)| RemoteFile { name, sha256: hash })
+        .map(|((name, _), hash)| RemoteFile {
+            name,
+            sha256: hash,
+            hashed: Hashed::Served,
+        })
         .collect();
     let server = Server::start(
         files
@@ -193,6 +198,7 @@ fn a_wrong_hash_names_the_file_and_both_hashes_and_leaves_nothing() {
     let file = RemoteFile {
         name: "t10k-labels-idx1-ubyte.gz",
         sha256: &expected,
+        hashed: Hashed::Served,
     };
 
     let error = download(&dest, &file, &[&server.base]).unwrap_err();
@@ -237,6 +243,7 @@ fn a_truncated_body_fails_and_leaves_nothing() {
     let file = RemoteFile {
         name: "file.gz",
         sha256: &expected,
+        hashed: Hashed::Served,
     };
 
     let error = download(&dest, &file, &[&server.base]).unwrap_err();
@@ -257,6 +264,7 @@ fn a_404_fails_clearly_and_leaves_nothing() {
     let file = RemoteFile {
         name: "train-labels-idx1-ubyte.gz",
         sha256: "00",
+        hashed: Hashed::Served,
     };
 
     let error = download(&dest, &file, &[&server.base]).unwrap_err();
@@ -286,6 +294,7 @@ fn the_next_mirror_is_tried_when_one_fails() {
         &RemoteFile {
             name: "x.gz",
             sha256: &expected,
+            hashed: Hashed::Served,
         },
         &[&bad, &good],
     )
@@ -306,8 +315,129 @@ fn local_copies_raw_or_recompressed_are_used_without_downloading() {
         set.write_idx(&dir.path().join(images), &dir.path().join(labels), false)
             .unwrap();
     }
-    let fetched = data::mnist::download_mnist(dir.path(), &["http://127.0.0.1:9/"]).unwrap();
+    let fetched =
+        data::mnist::download_set(Dataset::Mnist, dir.path(), &["http://127.0.0.1:9/"]).unwrap();
     assert!(fetched.is_empty());
     let test = Mnist::load_dir(dir.path(), Dataset::Mnist, Split::Test).unwrap();
     assert_eq!(test.labels(), &[3, 4]);
+}
+
+/// Gzip-compresses `bytes` at `level` (copies of one file compressed differently differ in
+/// their `.gz` bytes, not in what is inside).
+fn gzip(bytes: &[u8], level: u32) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(level));
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+#[test]
+fn a_file_checked_by_its_gunzipped_bytes_is_accepted_however_compressed() {
+    // Fashion-MNIST's mirrors serve differently compressed copies of the same data: the
+    // published hash is of the data inside, so either copy must be accepted as it is.
+    let inside = b"the same labels, compressed two ways".repeat(50);
+    let expected = sha(&inside);
+    for level in [1, 9] {
+        let served = gzip(&inside, level);
+        let server = Server::start(vec![("labels.gz", Reply::Ok(served.clone()))], 1);
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("labels.gz");
+        let file = RemoteFile {
+            name: "labels.gz",
+            sha256: &expected,
+            hashed: Hashed::Gunzipped,
+        };
+        download(&dest, &file, &[&server.base]).unwrap();
+        // Kept as served (still compressed), and nothing else left in the folder.
+        assert_eq!(std::fs::read(&dest).unwrap(), served);
+        assert_eq!(entries(dir.path()), vec!["labels.gz"]);
+        server.requests();
+    }
+}
+
+#[test]
+fn gunzipped_bytes_that_differ_or_a_body_that_is_not_gzip_leave_nothing() {
+    let expected = sha(b"the published data");
+    let wrong = gzip(b"other data", 6);
+    let server = Server::start(
+        vec![
+            ("a/labels.gz", Reply::Ok(wrong.clone())),
+            ("b/labels.gz", Reply::Ok(b"<html>not gzip</html>".to_vec())),
+        ],
+        2,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("labels.gz");
+    let file = RemoteFile {
+        name: "labels.gz",
+        sha256: &expected,
+        hashed: Hashed::Gunzipped,
+    };
+    let (a, b) = (format!("{}a/", server.base), format!("{}b/", server.base));
+    let error = download(&dest, &file, &[&a, &b]).unwrap_err();
+    let DataError::Download { attempts, .. } = &error else {
+        panic!("{error:?}")
+    };
+    let DataError::Checksum { actual, .. } = &attempts[0].1 else {
+        panic!("{error:?}")
+    };
+    assert_eq!(actual, &sha(b"other data"));
+    assert!(
+        attempts[1]
+            .1
+            .to_string()
+            .contains("not a valid gzip stream"),
+        "{error}"
+    );
+    assert_eq!(entries(dir.path()), Vec::<String>::new());
+    server.requests();
+}
+
+#[test]
+fn fashion_mnist_is_downloaded_and_checked_by_the_bytes_inside() {
+    // The four files of a tiny stand-in set, served gzip-compressed; the table of hashes
+    // is built the way FASHION_MNIST_FILES is: hashes of the decompressed bytes.
+    let files = tiny_mnist_files();
+    let table: Vec<(String, String)> = files
+        .iter()
+        .map(|(name, gz)| (name.clone(), sha(&decompressed(gz))))
+        .collect();
+    let remote: Vec<RemoteFile> = table
+        .iter()
+        .map(|(name, hash)| RemoteFile {
+            name,
+            sha256: hash,
+            hashed: Hashed::Gunzipped,
+        })
+        .collect();
+    let server = Server::start(
+        files
+            .iter()
+            .map(|(n, b)| (n.as_str(), Reply::Ok(gzip(&decompressed(b), 1))))
+            .collect(),
+        4,
+    );
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("fashion-mnist");
+    assert_eq!(
+        fetch_missing(&dir, &remote, &[&server.base]).unwrap().len(),
+        4
+    );
+    let train = Mnist::load(root.path(), Dataset::FashionMnist, Split::Train).unwrap();
+    assert_eq!(train.labels(), &[0, 1, 2]);
+    server.requests();
+    // The real table has the same form: no `.gz` hash, a raw one for every file.
+    assert!(
+        data::mnist::FASHION_MNIST_FILES
+            .iter()
+            .all(|f| f.gz_sha256.is_none() && f.raw_sha256.len() == 64)
+    );
+}
+
+/// The bytes inside a gzip stream.
+fn decompressed(gz: &[u8]) -> Vec<u8> {
+    let mut inside = Vec::new();
+    flate2::read::MultiGzDecoder::new(gz)
+        .read_to_end(&mut inside)
+        .unwrap();
+    inside
 }

@@ -14,13 +14,18 @@ use data::mnist::{self, Dataset, Mnist, Split};
 /// a test that silently passes without its data proves nothing.
 fn data_dir() -> PathBuf {
     let root = data::data_root(None);
-    mnist::download_mnist(&root.join("mnist"), data::download::MNIST_MIRRORS).unwrap_or_else(|e| {
-        panic!(
-            "MNIST is not in {} and could not be downloaded ({e}): set GRADSCHOOL_DATA to \
-                 a folder holding mnist/, or run `cargo xtask data` once with a network",
-            root.display()
-        )
-    });
+    for dataset in [Dataset::Mnist, Dataset::FashionMnist] {
+        let dir = root.join(dataset.dir_name());
+        mnist::download_set(dataset, &dir, dataset.mirrors()).unwrap_or_else(|e| {
+            panic!(
+                "{} is not in {} and could not be downloaded ({e}): set GRADSCHOOL_DATA to \
+                 a folder holding {}/, or run `cargo xtask data` once with a network",
+                dataset.title(),
+                root.display(),
+                dataset.dir_name()
+            )
+        });
+    }
     root
 }
 
@@ -77,8 +82,29 @@ fn real_mnist_test_split() {
 #[test]
 fn real_mnist_matches_its_raw_hashes() {
     // The local train-images .gz was recompressed; its raw bytes still match.
-    let checked = mnist::verify_mnist(&data_dir().join("mnist")).unwrap();
+    let checked = mnist::verify_set(Dataset::Mnist, &data_dir().join("mnist")).unwrap();
     assert_eq!(checked.len(), 4);
+}
+
+#[test]
+fn real_fashion_mnist_matches_its_raw_hashes_and_loads() {
+    // Debian's copy was recompressed; the bytes inside are the dataset's.
+    let root = data_dir();
+    let dir = root.join("fashion-mnist");
+    assert_eq!(
+        mnist::verify_set(Dataset::FashionMnist, &dir)
+            .unwrap()
+            .len(),
+        4
+    );
+    let test = Mnist::load(&root, Dataset::FashionMnist, Split::Test).unwrap();
+    assert_eq!(test.len(), 10_000);
+    // Balanced: 1,000 test images of each of the ten classes.
+    for class in 0..10u8 {
+        assert_eq!(test.filter_labels(&[class]).len(), 1_000);
+    }
+    let train = Mnist::load(&root, Dataset::FashionMnist, Split::Train).unwrap();
+    assert_eq!(train.len(), 60_000);
 }
 
 /// Writes a tiny four-file set (`n_train` and `n_test` images of 2×2) into `dir`.
@@ -123,9 +149,10 @@ fn a_missing_file_says_where_and_what_to_do() {
         "{message}"
     );
     let error = Mnist::load(root.path(), Dataset::FashionMnist, Split::Test).unwrap_err();
+    let message = error.to_string();
     assert!(
-        error.to_string().contains("dataset-fashion-mnist"),
-        "{error}"
+        message.contains("fashion-mnist") && message.contains("download Fashion-MNIST"),
+        "{message}"
     );
 }
 

@@ -1,4 +1,5 @@
-//! Saving and loading parameters in the safetensors format, the format PyTorch and Hugging
+//! Saving and loading parameters (and buffers, such as batch normalisation's running
+//! statistics) in the safetensors format, the format PyTorch and Hugging
 //! Face use for weights: an 8-byte header length, a JSON header giving each tensor's name,
 //! type, shape and byte range, then the raw little-endian numbers.
 //!
@@ -15,14 +16,15 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
 use std::path::Path;
 
+use autograd::Var;
 use safetensors::{Dtype, SafeTensors, tensor::TensorView};
 use tensor::Tensor;
 
 use crate::error::LayerError;
 use crate::module::Module;
 
-/// Writes every parameter of `module`, under its name, to the safetensors file `path`,
-/// replacing it atomically. The directory must exist.
+/// Writes every parameter and buffer of `module`, under its name, to the safetensors file
+/// `path`, replacing it atomically. The directory must exist.
 ///
 /// ```
 /// use layers::{Linear, Module, load, save};
@@ -57,15 +59,13 @@ pub fn save_with_metadata(
     path: impl AsRef<Path>,
     metadata: &[(&str, &str)],
 ) -> Result<(), LayerError> {
-    let mut entries = Vec::new();
-    module.visit_params(&mut |name, p| {
-        let value = p.value();
-        entries.push((
-            name.to_string(),
-            value.shape().to_vec(),
-            le_bytes(value.data()),
-        ));
-    });
+    let entries = state(module)
+        .into_iter()
+        .map(|(name, v)| {
+            let value = v.value();
+            (name, value.shape().to_vec(), le_bytes(value.data()))
+        })
+        .collect();
     write_entries(path.as_ref(), entries, metadata)
 }
 
@@ -86,17 +86,25 @@ pub fn read_metadata(path: impl AsRef<Path>) -> Result<BTreeMap<String, String>,
         .collect())
 }
 
-/// Copies the tensors of the safetensors file `path` into the parameters of `module` of the
-/// same names, in place (the optimizer's handles stay valid).
+/// What a checkpoint holds: every parameter, then every buffer, by name (PyTorch's
+/// `state_dict`).
+fn state(module: &dyn Module) -> Vec<(String, Var)> {
+    let mut state = module.named_parameters();
+    state.extend(module.named_buffers());
+    state
+}
+
+/// Copies the tensors of the safetensors file `path` into the parameters and buffers of
+/// `module` of the same names, in place (the optimizer's handles stay valid).
 ///
-/// Every parameter must be in the file with the same shape, and every tensor of the file
-/// must be a parameter (PyTorch's `strict=True`); otherwise this returns an error naming
-/// the file and the tensor and leaves the module unchanged.
+/// Every parameter and buffer must be in the file with the same shape, and every tensor of
+/// the file must be one of them (PyTorch's `strict=True`); otherwise this returns an error
+/// naming the file and the tensor and leaves the module unchanged.
 pub fn load(module: &dyn Module, path: impl AsRef<Path>) -> Result<(), LayerError> {
     let path = path.as_ref();
     let bytes = read_file(path)?;
     let file = parse(path, &bytes)?;
-    let params = module.named_parameters();
+    let params = state(module);
 
     // Check everything first, so that a bad file changes nothing.
     for (name, p) in &params {

@@ -11,7 +11,8 @@ use crate::module::{Mode, Module};
 /// `k×k` filter over the (padded) image in steps of `stride` and takes the dot product at
 /// each position (cross-correlation, as every framework does).
 ///
-/// Parameters: `"weight"` `[out_ch, in_ch, k, k]` and `"bias"` `[out_ch]`, PyTorch's layout.
+/// Parameters: `"weight"` `[out_ch, in_ch, k, k]` and `"bias"` `[out_ch]` (none after
+/// [`Conv2d::without_bias`]), PyTorch's layout.
 ///
 /// # Shapes
 /// `x: [N, in_ch, H, W] → z: [N, out_ch, oh, ow]` with, for `Padding::Explicit(p, p)`,
@@ -34,7 +35,7 @@ use crate::module::{Mode, Module};
 /// ```
 pub struct Conv2d {
     weight: Var,
-    bias: Var,
+    bias: Option<Var>,
     window: Window2d,
 }
 
@@ -98,9 +99,25 @@ impl Conv2d {
         };
         Conv2d {
             weight,
-            bias,
+            bias: Some(bias),
             window,
         }
+    }
+
+    /// The same convolution without its bias: `z[n, o] = Σ_c w[o, c] ⋆ x[n, c]`, for a
+    /// convolution followed by batch normalisation, whose shift `β` does the bias's job
+    /// (PyTorch's `bias=False`). The weights are those the constructor drew.
+    ///
+    /// ```
+    /// use layers::{Conv2d, Module};
+    /// use rand::{SeedableRng, rngs::StdRng};
+    /// use tensor::Padding;
+    /// let conv = Conv2d::new(16, 32, 3, 1, Padding::Explicit(1, 1), &mut StdRng::seed_from_u64(0))
+    ///     .without_bias();
+    /// assert_eq!(conv.num_params(), 32 * 16 * 3 * 3);
+    /// ```
+    pub fn without_bias(self) -> Conv2d {
+        Conv2d { bias: None, ..self }
     }
 
     /// The filters `w`, `[out_ch, in_ch, k, k]`.
@@ -108,9 +125,9 @@ impl Conv2d {
         &self.weight
     }
 
-    /// The bias `b`, `[out_ch]`.
-    pub fn bias(&self) -> &Var {
-        &self.bias
+    /// The bias `b`, `[out_ch]`, if the convolution has one.
+    pub fn bias(&self) -> Option<&Var> {
+        self.bias.as_ref()
     }
 
     /// The window (kernel size, stride, padding) the filters slide with.
@@ -127,12 +144,14 @@ impl Module for Conv2d {
             "{}: input shape {xs:?} does not match [N, {in_ch}, H, W]",
             self.describe()
         );
-        x.conv2d(&self.weight, &self.bias, self.window)
+        x.conv2d(&self.weight, self.bias.as_ref(), self.window)
     }
 
     fn visit_params(&self, f: &mut dyn FnMut(&str, &Var)) {
         f("weight", &self.weight);
-        f("bias", &self.bias);
+        if let Some(bias) = &self.bias {
+            f("bias", bias);
+        }
     }
 
     fn describe(&self) -> String {
@@ -142,8 +161,9 @@ impl Module for Conv2d {
             Padding::Explicit(ph, pw) => format!("padding ({ph}, {pw})"),
             Padding::Same => "padding same".to_string(),
         };
+        let bias = if self.bias.is_some() { "" } else { ", no bias" };
         format!(
-            "Conv2d({} → {}, {}×{}, stride {}, {padding})",
+            "Conv2d({} → {}, {}×{}, stride {}, {padding}{bias})",
             ws[1], ws[0], ws[2], ws[3], self.window.stride.0
         )
     }

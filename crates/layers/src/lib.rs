@@ -7,7 +7,7 @@
 //!
 //! Read in this order: `module.rs` (the trait and [`Mode`]), `init.rs` (how weights start),
 //! `linear.rs`, `activation.rs`, `conv2d.rs`, `pool.rs`, `flatten.rs`, `dropout.rs`,
-//! `sequential.rs`, `summary.rs`, then `checkpoint.rs` and `error.rs`.
+//! `batch_norm.rs`, `global_pool.rs`, `sequential.rs`, `summary.rs`, then `checkpoint.rs` and `error.rs`.
 //!
 //! The network of the first lessons, `ŷ = σ(W₂ tanh(W₁x + b₁) + b₂)`:
 //!
@@ -32,11 +32,13 @@
 
 mod activation;
 mod activation_name;
+mod batch_norm;
 mod checkpoint;
 mod conv2d;
 mod dropout;
 mod error;
 mod flatten;
+mod global_pool;
 pub mod init;
 mod linear;
 mod module;
@@ -46,11 +48,13 @@ mod summary;
 
 pub use activation::{LeakyReLU, PReLU, ReLU, Sigmoid, Softmax, Tanh};
 pub use activation_name::{Activation, UnknownActivation};
+pub use batch_norm::BatchNorm2d;
 pub use checkpoint::{load, read_metadata, read_tensors, save, save_with_metadata, write_tensors};
 pub use conv2d::Conv2d;
 pub use dropout::Dropout;
 pub use error::LayerError;
 pub use flatten::Flatten;
+pub use global_pool::GlobalAvgPool2d;
 pub use linear::Linear;
 pub use module::{Mode, Module};
 pub use pool::MaxPool2d;

@@ -7,7 +7,10 @@
 //!
 //! Everything that needs "all the weights" — [`Module::parameters`] for an optimizer,
 //! [`Module::num_params`], [`Module::zero_grad`], [`crate::save`] and [`crate::load`] — is
-//! written once here or there on top of the visitor. No derive macro generates it: a layer
+//! written once here or there on top of the visitor. A second visitor,
+//! [`Module::visit_buffers`], shows the state a layer keeps that is not learned by gradient
+//! (batch normalisation's running statistics): saved and loaded with the parameters, never
+//! given to an optimizer. No derive macro generates it: a layer
 //! with two parameters says so in two lines.
 //!
 //! Names follow PyTorch's `state_dict`: a layer calls its parameters `"weight"` and
@@ -53,6 +56,29 @@ pub trait Module {
 
     /// A one-line description with the layer's sizes, e.g. `"Linear(784 → 256)"`.
     fn describe(&self) -> String;
+
+    /// Calls `f(name, buffer)` for each buffer, in a fixed order: state that is saved and
+    /// loaded with the parameters but not learned by gradient descent — batch
+    /// normalisation's running mean and variance (PyTorch's `register_buffer`, Keras'
+    /// non-trainable weights). A buffer is a [`Var::constant`] that the layer itself updates
+    /// in place. Most layers have none.
+    fn visit_buffers(&self, f: &mut dyn FnMut(&str, &Var)) {
+        let _ = f;
+    }
+
+    /// Every buffer with its name, in visiting order.
+    fn named_buffers(&self) -> Vec<(String, Var)> {
+        let mut buffers = Vec::new();
+        self.visit_buffers(&mut |name, b| buffers.push((name.to_string(), b.clone())));
+        buffers
+    }
+
+    /// The number of numbers in the module's buffers (not learned, but saved).
+    fn num_buffer_values(&self) -> usize {
+        let mut n = 0;
+        self.visit_buffers(&mut |_, b| n += b.value().numel());
+        n
+    }
 
     /// Every parameter, in visiting order: what an optimizer is built from. The handles
     /// share their nodes with the module, so an update through them changes the module.

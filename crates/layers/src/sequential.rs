@@ -73,6 +73,12 @@ impl Module for Sequential {
         }
     }
 
+    fn visit_buffers(&self, f: &mut dyn FnMut(&str, &Var)) {
+        for (i, layer) in self.layers.iter().enumerate() {
+            layer.visit_buffers(&mut |name, b| f(&format!("{i}.{name}"), b));
+        }
+    }
+
     fn describe(&self) -> String {
         let inner: Vec<String> = self.layers.iter().map(|l| l.describe()).collect();
         format!("Sequential({})", inner.join(", "))

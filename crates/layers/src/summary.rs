@@ -26,8 +26,11 @@ pub struct SummaryRow {
 pub struct Summary {
     /// One row per layer, in order.
     pub rows: Vec<SummaryRow>,
-    /// The sum of the rows' parameter counts.
+    /// The sum of the rows' parameter counts (the numbers gradient descent learns).
     pub total_params: usize,
+    /// The numbers held in buffers (batch normalisation's running statistics): saved with
+    /// the model, not learned by gradient. Keras calls them non-trainable parameters.
+    pub buffer_values: usize,
 }
 
 /// Summarises `model` for inputs of `input_shape` (one example, without the batch axis) by
@@ -70,7 +73,11 @@ pub fn summary(model: &Sequential, input_shape: &[usize]) -> Summary {
             .collect::<Vec<_>>()
     });
     let total_params = rows.iter().map(|r| r.params).sum();
-    Summary { rows, total_params }
+    Summary {
+        rows,
+        total_params,
+        buffer_values: model.num_buffer_values(),
+    }
 }
 
 /// `201217` as `"201,217"`.
@@ -127,7 +134,15 @@ impl fmt::Display for Summary {
             )?;
         }
         writeln!(f, "{rule}")?;
-        write!(f, "Total params: {}", with_commas(self.total_params))
+        write!(f, "Total params: {}", with_commas(self.total_params))?;
+        if self.buffer_values > 0 {
+            write!(
+                f,
+                "\nBuffers (saved, not trained): {}",
+                with_commas(self.buffer_values)
+            )?;
+        }
+        Ok(())
     }
 }
 

@@ -200,3 +200,82 @@ fn a_failed_save_leaves_nothing_behind() {
     assert_eq!(listing(dir.path()), ["occupied.safetensors"]);
     assert_eq!(listing(&target), ["keep"]);
 }
+
+/// A small convolutional net with batch normalisation, whose running statistics are
+/// buffers: `0` Conv2d(1→3, no bias), `1` BatchNorm2d(3), `2` ReLU, `3` GlobalAvgPool2d.
+fn bn_net(seed: u64) -> Sequential {
+    use layers::{BatchNorm2d, Conv2d, GlobalAvgPool2d};
+    let mut rng = StdRng::seed_from_u64(seed);
+    Sequential::new()
+        .push(Conv2d::new(1, 3, 3, 1, tensor::Padding::Same, &mut rng).without_bias())
+        .push(BatchNorm2d::new(3))
+        .push(ReLU)
+        .push(GlobalAvgPool2d)
+}
+
+#[test]
+fn buffers_are_saved_and_loaded_with_the_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bn.safetensors");
+    let x = Var::constant(Tensor::rand_uniform(
+        &[6, 1, 5, 5],
+        0.0,
+        2.0,
+        &mut StdRng::seed_from_u64(3),
+    ));
+    // Training passes move the running statistics away from 0 and 1.
+    let a = bn_net(1);
+    for _ in 0..3 {
+        a.forward(&x, Mode::Train);
+    }
+    save(&a, &path).unwrap();
+    let names: Vec<String> = read_tensors(&path).unwrap().into_keys().collect();
+    assert_eq!(
+        names,
+        [
+            "0.weight",
+            "1.bias",
+            "1.running_mean",
+            "1.running_var",
+            "1.weight"
+        ]
+    );
+
+    // Another net's evaluation differs until it loads the file, statistics included.
+    let b = bn_net(2);
+    assert_ne!(
+        *a.forward(&x, Mode::Eval).value(),
+        *b.forward(&x, Mode::Eval).value()
+    );
+    load(&b, &path).unwrap();
+    assert_eq!(
+        *a.forward(&x, Mode::Eval).value(),
+        *b.forward(&x, Mode::Eval).value()
+    );
+
+    // A file without the buffers (parameters only) is refused by name, as PyTorch's
+    // strict loading does, and changes nothing.
+    let partial = dir.path().join("params_only.safetensors");
+    let params: Vec<(String, Tensor)> = a
+        .named_parameters()
+        .into_iter()
+        .map(|(n, p)| (n, p.value().clone()))
+        .collect();
+    write_tensors(&partial, params.iter().map(|(n, t)| (n.as_str(), t))).unwrap();
+    let fresh = bn_net(3);
+    let before = fresh.forward(&x, Mode::Eval).value().clone();
+    let error = load(&fresh, &partial).unwrap_err();
+    assert!(
+        matches!(&error, LayerError::MissingTensor { name, .. } if name == "1.running_mean"),
+        "{error}"
+    );
+    assert_eq!(*fresh.forward(&x, Mode::Eval).value(), before);
+
+    // The summary counts the buffers apart from the learned parameters.
+    let s = layers::summary(&a, &[1, 5, 5]);
+    assert_eq!((s.total_params, s.buffer_values), (27 + 6, 6));
+    assert!(
+        s.to_string().contains("Buffers (saved, not trained): 6"),
+        "{s}"
+    );
+}

@@ -4,7 +4,10 @@
 
 use autograd::Var;
 use autograd::gradcheck::check_gradients;
-use layers::{Conv2d, Dropout, Linear, MaxPool2d, Mode, Module, PReLU, Sequential, Tanh};
+use layers::{
+    BatchNorm2d, Conv2d, Dropout, GlobalAvgPool2d, Linear, MaxPool2d, Mode, Module, PReLU,
+    Sequential, Tanh,
+};
 use proptest::prelude::*;
 use rand::seq::SliceRandom;
 use rand::{SeedableRng, rngs::StdRng};
@@ -128,7 +131,76 @@ proptest! {
     }
 }
 
-/// The same check, for the fixed layers the course uses, without proptest.
+// Batch normalisation, global average pooling and a residual connection.
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Batch normalisation in training (the batch's statistics): ∂L/∂x, ∂L/∂γ, ∂L/∂β by the
+    /// compact rule. The running statistics it updates on the way take no part in the loss.
+    /// The inputs are distinct values 0.3 apart: a channel of nearly equal numbers has a tiny
+    /// σ and an output that bends sharply within a ±ε nudge, where finite differences fail
+    /// (the rule itself holds for any spread; the op's own check uses a larger ε instead).
+    #[test]
+    fn batch_norm2d_in_train_mode(
+        n in 1usize..4, c in 1usize..4, h in 1usize..4, w in 2usize..4, seed in 0u64..1 << 32
+    ) {
+        let x = distinct(&[n, c, h, w], seed).mul_scalar(3.0);
+        let inputs = [x, uniform(&[c], seed + 1), uniform(&[c], seed + 2)];
+        let result = check_gradients(&inputs, |v| {
+            BatchNorm2d::from_params(v[1].clone(), v[2].clone()).forward(&v[0], Mode::Train)
+        });
+        prop_assert!(result.is_ok(), "{}", result.unwrap_err());
+    }
+
+    /// Batch normalisation in evaluation, after a training pass moved its running
+    /// statistics: an affine map of each channel, ∂L/∂x = γ·g/√(running var + ε).
+    #[test]
+    fn batch_norm2d_in_eval_mode(
+        n in 1usize..4, c in 1usize..4, h in 1usize..4, w in 2usize..4, seed in 0u64..1 << 32
+    ) {
+        let warm_up = Var::constant(uniform(&[n, c, h, w], seed + 3).mul_scalar(3.0).add_scalar(1.0));
+        let inputs = [uniform(&[n, c, h, w], seed), uniform(&[c], seed + 1), uniform(&[c], seed + 2)];
+        let result = check_gradients(&inputs, |v| {
+            let bn = BatchNorm2d::from_params(v[1].clone(), v[2].clone());
+            bn.forward(&warm_up, Mode::Train);
+            bn.forward(&v[0], Mode::Eval)
+        });
+        prop_assert!(result.is_ok(), "{}", result.unwrap_err());
+    }
+
+    /// Global average pooling: ∂L/∂x[n, c, i, j] = g[n, c]/(H·W).
+    #[test]
+    fn global_avg_pool2d(n in 1usize..4, c in 1usize..4, h in 1usize..5, w in 1usize..5, seed in 0u64..1 << 32) {
+        let result = check_gradients(&[uniform(&[n, c, h, w], seed)], |v| {
+            GlobalAvgPool2d.forward(&v[0], Mode::Train)
+        });
+        prop_assert!(result.is_ok(), "{}", result.unwrap_err());
+    }
+
+    /// conv (no bias) → batch norm, plus the input (a residual connection), then tanh (a
+    /// smooth stand-in for the block's ReLU, whose kink would trip the finite differences):
+    /// the gradient of the sum reaches x along both paths. (Batch normalisation undoes the
+    /// filters' scale, so ∂L/∂w shrinks and bends like 1/|w|, 1/|w|²: filters in [−3, 3]
+    /// keep the finite differences' error well inside the tolerance.)
+    #[test]
+    fn residual_conv_batch_norm(n in 2usize..3, c in 1usize..3, seed in 0u64..1 << 32) {
+        let inputs = [
+            uniform(&[n, c, 3, 3], seed),
+            uniform(&[c, c, 3, 3], seed + 1).mul_scalar(3.0),
+            uniform(&[c], seed + 2).add_scalar(1.5),
+            uniform(&[c], seed + 3),
+        ];
+        let result = check_gradients(&inputs, |v| {
+            let conv = Conv2d::from_params(v[1].clone(), Var::constant(Tensor::zeros(&[c])), 1, Padding::Same)
+                .without_bias();
+            let bn = BatchNorm2d::from_params(v[2].clone(), v[3].clone());
+            let body = bn.forward(&conv.forward(&v[0], Mode::Train), Mode::Train);
+            body.add(&v[0]).tanh()
+        });
+        prop_assert!(result.is_ok(), "{}", result.unwrap_err());
+    }
+}
+
 #[test]
 fn activation_layers() {
     use layers::{LeakyReLU, ReLU, Sigmoid, Softmax};

@@ -163,7 +163,7 @@ fn conv_init_uses_fan_in_of_channels_times_kernel() {
     assert_eq!(conv.weight().shape(), [16, 3, 5, 5]);
     assert!(conv.weight().value().abs().max_all() <= bound);
     assert!(conv.weight().value().abs().max_all() > 0.99 * bound);
-    assert!(conv.bias().value().abs().max_all() <= bound);
+    assert!(conv.bias().unwrap().value().abs().max_all() <= bound);
     assert_eq!(
         conv.describe(),
         "Conv2d(3 → 16, 5×5, stride 1, padding same)"

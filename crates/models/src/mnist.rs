@@ -1,6 +1,6 @@
-//! Loading MNIST for a lesson: from the data root, downloading any missing file first.
+//! Loading MNIST (or Fashion-MNIST) for a lesson: from the data root, downloading any
+//! missing file first.
 
-use data::download::MNIST_MIRRORS;
 use data::{Dataset, Mnist, Split};
 
 use crate::context::Context;
@@ -10,7 +10,12 @@ use crate::report::LessonError;
 /// SHA-256 checked, if it is missing). An error is [`LessonError::Mnist`], whose message
 /// says how to point the lesson at a copy.
 pub fn load(ctx: &Context, split: Split) -> Result<Mnist, LessonError> {
-    Mnist::load_or_download(&ctx.data_root, Dataset::Mnist, split, MNIST_MIRRORS)
+    load_set(ctx, Dataset::Mnist, split)
+}
+
+/// The training or test split of `dataset`, as [`load`] does for MNIST.
+pub fn load_set(ctx: &Context, dataset: Dataset, split: Split) -> Result<Mnist, LessonError> {
+    Mnist::load_or_download(&ctx.data_root, dataset, split, dataset.mirrors())
         .map_err(LessonError::Mnist)
 }
 

@@ -67,7 +67,7 @@ impl fmt::Display for LessonError {
             LessonError::Mnist(e) => write!(
                 f,
                 "data: {e}\n(set GRADSCHOOL_DATA or pass --data-dir to a folder holding \
-                 mnist/, or run `cargo xtask data` with a network connection)"
+                 mnist/ and fashion-mnist/, or run `cargo xtask data` with a network connection)"
             ),
             LessonError::Data(e) => write!(f, "data: {e}"),
             LessonError::Output(e) => write!(f, "output: {e}"),

@@ -135,6 +135,18 @@ impl Adam {
 }
 
 impl Optimizer for Adam {
+    fn lr(&self) -> f32 {
+        self.config.lr
+    }
+
+    fn set_lr(&mut self, lr: f32) {
+        let config = AdamConfig { lr, ..self.config };
+        if let Err(e) = config.validate() {
+            panic!("{e}");
+        }
+        self.config = config;
+    }
+
     fn step(&mut self) {
         let AdamConfig {
             lr,

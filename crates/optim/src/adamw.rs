@@ -113,6 +113,18 @@ impl AdamW {
 }
 
 impl Optimizer for AdamW {
+    fn lr(&self) -> f32 {
+        self.config.lr
+    }
+
+    fn set_lr(&mut self, lr: f32) {
+        let config = AdamWConfig { lr, ..self.config };
+        if let Err(e) = config.validate() {
+            panic!("{e}");
+        }
+        self.config = config;
+    }
+
     fn step(&mut self) {
         let AdamWConfig {
             lr,

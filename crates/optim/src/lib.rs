@@ -8,7 +8,7 @@
 //!
 //! Read `losses/` first (`mse.rs`, `bce.rs`, `cross_entropy.rs`), then `optimizer.rs` (the
 //! trait), then the optimizers in the order the course meets them: `sgd.rs`, `rmsprop.rs`,
-//! `adam.rs`, `adamw.rs`. Each writes its update rule out element by element, as the
+//! `adam.rs`, `adamw.rs`, and last `schedule.rs`, a learning rate that changes over a run. Each optimizer writes its update rule out element by element, as the
 //! textbook gives it, and follows PyTorch's rule and defaults exactly.
 //!
 //! Linear regression by gradient descent, `ŷ = w·x`, fitting `y = 2x`:
@@ -38,6 +38,7 @@ mod error;
 pub mod losses;
 mod optimizer;
 mod rmsprop;
+mod schedule;
 mod sgd;
 
 pub use adam::{Adam, AdamConfig};
@@ -49,4 +50,5 @@ pub use losses::{
 };
 pub use optimizer::Optimizer;
 pub use rmsprop::{RmsProp, RmsPropConfig};
+pub use schedule::WarmupCosine;
 pub use sgd::{Sgd, SgdConfig};

@@ -14,6 +14,15 @@ pub trait Optimizer {
     /// The parameters being optimized.
     fn params(&self) -> &[Var];
 
+    /// The learning rate the next step uses.
+    fn lr(&self) -> f32;
+
+    /// Changes the learning rate from the next step on, keeping the optimizer's state
+    /// (momentum, running averages), as setting `param_groups[0]["lr"]` does in PyTorch: how
+    /// a learning-rate schedule ([`crate::WarmupCosine`]) drives it, step by step. Panics, like
+    /// the optimizer's `new`, on a negative or non-finite `lr`.
+    fn set_lr(&mut self, lr: f32);
+
     /// Forgets every parameter's gradient, so the next `backward()` starts from zero
     /// (gradients otherwise add up across `backward()` calls).
     fn zero_grad(&self) {

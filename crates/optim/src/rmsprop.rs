@@ -125,20 +125,21 @@ impl RmsProp {
     pub fn config(&self) -> &RmsPropConfig {
         &self.config
     }
+}
 
-    /// Changes the learning rate from the next step on, keeping the running averages (as
-    /// setting `param_groups[0]["lr"]` does in PyTorch): a smaller step to fine-tune.
-    /// Panics, like [`RmsProp::new`], on a negative or non-finite `lr`.
-    pub fn set_lr(&mut self, lr: f32) {
+impl Optimizer for RmsProp {
+    fn lr(&self) -> f32 {
+        self.config.lr
+    }
+
+    fn set_lr(&mut self, lr: f32) {
         let config = RmsPropConfig { lr, ..self.config };
         if let Err(e) = config.validate() {
             panic!("{e}");
         }
         self.config = config;
     }
-}
 
-impl Optimizer for RmsProp {
     fn step(&mut self) {
         let RmsPropConfig {
             lr,

@@ -154,6 +154,18 @@ impl Sgd {
 }
 
 impl Optimizer for Sgd {
+    fn lr(&self) -> f32 {
+        self.config.lr
+    }
+
+    fn set_lr(&mut self, lr: f32) {
+        let config = SgdConfig { lr, ..self.config };
+        if let Err(e) = config.validate() {
+            panic!("{e}");
+        }
+        self.config = config;
+    }
+
     fn step(&mut self) {
         let SgdConfig {
             lr,

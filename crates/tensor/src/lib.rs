@@ -26,6 +26,7 @@
 //! assert_eq!(z.data(), &[6.5, 15.5]);
 //! ```
 
+pub mod batch_norm;
 mod binary;
 pub mod conv;
 mod display;

@@ -650,3 +650,87 @@ proptest! {
         prop_assert!(ulps(tensor::kernels::tanh::tanh(x), x.tanh()) <= 2, "tanh({})", x);
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Batch normalisation
+// ---------------------------------------------------------------------------------------
+
+/// A batch `[N, C, H, W]` large enough, at times, for the kernels to use both cores
+/// (`N·C·H·W` above 2¹⁵), with its per-channel `γ`, `β` and a seed.
+fn batch_norm_case() -> impl Strategy<Value = ([usize; 4], u64)> {
+    (
+        1usize..=40,
+        1usize..=9,
+        1usize..=13,
+        1usize..=13,
+        any::<u64>(),
+    )
+        .prop_map(|(n, c, h, w, seed)| ([n, c, h, w], seed))
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// Batch normalisation's kernels equal the plain loops: the element-wise passes bit for
+    /// bit, the channel sums (taken in vector lanes there, in one `f64` running sum here) to
+    /// rounding.
+    #[test]
+    fn batch_norm_kernels_equal_the_plain_loops((shape, seed) in batch_norm_case()) {
+        use tensor::batch_norm as bn;
+        let mut rng = StdRng::seed_from_u64(seed);
+        let c = shape[1];
+        let x = random(&shape, &mut rng).add_scalar(0.3);
+        let g = random(&shape, &mut rng);
+        let gamma = random(&[c], &mut rng);
+        let beta = random(&[c], &mut rng);
+        let vector = |v: Vec<f32>| Tensor::from_vec(v, &[c]).unwrap();
+
+        let (mean, var) = bn::channel_stats(&x);
+        let (mean_naive, var_naive) = bn::channel_stats_naive(&x);
+        assert_close("mean", &vector(mean.clone()), &vector(mean_naive))?;
+        assert_close("variance", &vector(var.clone()), &vector(var_naive))?;
+
+        let inv_std = bn::inverse_std(&var, 1e-5);
+        let (gm, bt) = (gamma.data(), beta.data());
+        let y = bn::normalize(&x, &mean, &inv_std, gm, bt);
+        prop_assert!(y == bn::normalize_naive(&x, &mean, &inv_std, gm, bt), "normalize");
+
+        let (dbeta, dgamma) = bn::affine_grads(&g, &x, &mean, &inv_std);
+        let (dbeta_naive, dgamma_naive) = bn::affine_grads_naive(&g, &x, &mean, &inv_std);
+        assert_close("Σ g", &vector(dbeta.clone()), &vector(dbeta_naive))?;
+        assert_close("Σ g·x̂", &vector(dgamma.clone()), &vector(dgamma_naive))?;
+
+        let sums = (&dbeta[..], &dgamma[..]);
+        let dx = bn::input_grad(&g, &x, &mean, &inv_std, gm, sums);
+        prop_assert!(dx == bn::input_grad_naive(&g, &x, &mean, &inv_std, gm, sums), "input_grad");
+    }
+}
+
+/// Batch normalisation's kernels give the same bits on one thread as on two.
+#[test]
+fn batch_norm_kernels_give_the_same_bits_on_one_and_two_threads() {
+    use tensor::batch_norm as bn;
+    let mut rng = StdRng::seed_from_u64(11);
+    let x = random(&[64, 16, 14, 14], &mut rng);
+    let g = random(&[64, 16, 14, 14], &mut rng);
+    let gamma = random(&[16], &mut rng);
+    let beta = random(&[16], &mut rng);
+    let run = || {
+        let (mean, var) = bn::channel_stats(&x);
+        let inv_std = bn::inverse_std(&var, 1e-5);
+        let y = bn::normalize(&x, &mean, &inv_std, gamma.data(), beta.data());
+        let (dbeta, dgamma) = bn::affine_grads(&g, &x, &mean, &inv_std);
+        let dx = bn::input_grad(&g, &x, &mean, &inv_std, gamma.data(), (&dbeta, &dgamma));
+        (mean, var, y, dbeta, dgamma, dx)
+    };
+    let pool = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+    };
+    assert!(
+        pool(1).install(run) == pool(2).install(run),
+        "batch norm: 1 and 2 threads give different bits"
+    );
+}

@@ -8,6 +8,7 @@
 //! | kernel | the plain version it equals | what makes it fast |
 //! | --- | --- | --- |
 //! | [`parallel`] | [`Tensor::map`](crate::Tensor::map)'s loop, [`broadcast_zip_naive`](crate::broadcast_zip_naive) | both cores, in chunks fixed by the length |
+//! | [`batch_norm`](mod@batch_norm) | [`batch_norm`](crate::batch_norm)'s `_naive` loops | channels (sums) and planes (element-wise passes) on both cores, sums in eight vector lanes |
 //! | [`gemm`](mod@gemm) | [`matmul_naive`](crate::matmul::matmul_naive) | the `gemm` crate's blocked SIMD kernel (an `unsafe` call) |
 //! | [`im2col`](mod@im2col) | [`im2col_naive`](crate::im2col::im2col_naive), [`col2im_naive`](crate::im2col::col2im_naive) | one bounds test per line instead of per entry |
 //! | [`conv`] | [`conv2d_naive`](crate::conv::conv2d_naive) | picks one of the three below; `im2col` + one wide GEMM per chunk of images, chunks on both cores |
@@ -33,6 +34,7 @@
 //! machine every path it can run is checked against the plain version by the properties
 //! in `tests/properties.rs`.
 
+pub mod batch_norm;
 pub mod conv;
 pub mod conv_direct;
 pub mod conv_rows;
