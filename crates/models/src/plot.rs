@@ -4,8 +4,13 @@
 //! Each function renders into memory and then writes the file through [`write_png`], which
 //! hands it to the workspace's atomic writer, [`atomic_file::write`]: an interrupted run
 //! never leaves half a PNG.
+//! Text is not plotters' own: the `text` module (`plot/text.rs`) lays every string out
+//! glyph by glyph so letters are evenly spaced, and its `Canvas` is the backend every chart
+//! draws on.
 //! `tests/plot_snapshots.rs` draws every kind of picture and compares it with a checked-in
 //! reference image.
+
+mod text;
 
 use std::io::Write;
 use std::ops::Range;
@@ -15,6 +20,8 @@ use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
+
+use text::Canvas;
 
 /// A picture could not be drawn or written.
 #[derive(Debug)]
@@ -61,8 +68,9 @@ impl std::error::Error for PlotError {
     }
 }
 
-/// Makes DejaVu Sans (embedded by the `dejavu` crate) the chart font. Registering twice is
-/// harmless.
+/// Makes DejaVu Sans (embedded by the `dejavu` crate) plotters' chart font: [`Canvas`]
+/// draws and measures the text, but plotters still measures the legend's lines itself, with
+/// this font. Registering twice is harmless.
 fn ensure_font() {
     let _ = register_font("sans-serif", FontStyle::Normal, dejavu::sans::regular());
 }
@@ -70,20 +78,12 @@ fn ensure_font() {
 /// The size of tick labels, legends and the confusion matrix's counts, in pixels.
 const LABEL_PX: u32 = 16;
 
-/// DejaVu Sans at `px` pixels; `px` must be even.
+/// DejaVu Sans at `px` pixels (the line from descent to ascent is `px` tall).
 ///
-/// Why even: plotters 0.3's ab_glyph backend (`src/style/font/ab_glyph.rs`) puts a glyph's
-/// top row `(px / 2 + top) as i32` rows below the text's anchor, where `top` is the whole
-/// number of pixels the glyph's ink rises above the baseline (negative: up). `as i32` rounds
-/// toward zero, so with an odd `px` a tall glyph (sum negative) moves half a pixel down
-/// and a short one like `.` or `-` (sum positive) half a pixel up: the point of "0.1"
-/// floats a pixel above the digits' baseline, "0·1". With an even `px` the sum is whole,
-/// nothing is rounded, and every glyph sits on the baseline.
+/// Any size works: [`Canvas`] puts a string's glyphs on one whole-pixel baseline. (plotters'
+/// own text rounded each glyph's top row separately, so odd sizes lifted the point of
+/// "0.1" a pixel off the baseline; the charts kept to even sizes then, and still use them.)
 fn font(px: u32) -> FontDesc<'static> {
-    assert!(
-        px.is_multiple_of(2),
-        "plot: font size {px} is odd, so glyphs would leave the baseline (see `font`)"
-    );
     ("sans-serif", px).into_font()
 }
 
@@ -108,13 +108,14 @@ fn render(
     path: &Path,
     (width, height): (u32, u32),
     draw: impl FnOnce(
-        &DrawingArea<BitMapBackend<'_>, plotters::coord::Shift>,
+        &DrawingArea<Canvas<'_>, plotters::coord::Shift>,
     ) -> Result<(), Box<dyn std::error::Error>>,
 ) -> Result<PathBuf, PlotError> {
     ensure_font();
     let mut rgb = vec![255u8; (width * height * 3) as usize];
     {
-        let root = BitMapBackend::with_buffer(&mut rgb, (width, height)).into_drawing_area();
+        let bitmap = BitMapBackend::with_buffer(&mut rgb, (width, height));
+        let root = Canvas::new(bitmap).into_drawing_area();
         let drawn = root
             .fill(&WHITE)
             .map_err(|e| e.into())
@@ -423,10 +424,10 @@ pub fn confusion_matrix(
     let size = 160 + 56 * k as u32;
     // The class names stand left of the rows, so long ones ("versicolor") widen that
     // margin and the picture rather than run into the "true" beside them.
-    ensure_font();
+    let dejavu = text::dejavu();
     let widest = class_names
         .iter()
-        .map(|n| font(LABEL_PX).box_size(n).map_or(0, |(w, _)| w))
+        .map(|n| text::advance(&dejavu, LABEL_PX as f32, n).ceil() as u32)
         .max()
         .unwrap_or(0);
     let names_area = 70.max(widest + 45);
