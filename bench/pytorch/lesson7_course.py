@@ -18,18 +18,13 @@ MNIST is read from DIR/mnist/*.gz, DIR being `--data-dir`, else `$GRADSCHOOL_DAT
 """
 
 import argparse
-import gzip
-import os
-import struct
-import sys
 import time
-from pathlib import Path
 
-import numpy as np
 import torch
 
 import measure
 import networks
+from course_data import data_root, load
 
 BATCH = 128
 LR = 0.001
@@ -39,46 +34,6 @@ DROPOUT = 0.4
 PLAIN_EPOCHS = 20
 AUGMENTED_EPOCHS = 5
 EVAL_BATCH = 500
-
-
-def data_root(flag):
-    """The data root, found as the lessons find it (crates/data/src/root.rs)."""
-    if flag:
-        return Path(flag)
-    if os.environ.get("GRADSCHOOL_DATA"):
-        return Path(os.environ["GRADSCHOOL_DATA"])
-    if os.environ.get("XDG_CACHE_HOME"):
-        return Path(os.environ["XDG_CACHE_HOME"]) / "gradschool"
-    return Path.home() / ".cache" / "gradschool"
-
-
-def read_idx(path, magic, dims):
-    """The array in IDX file `path` (gzip), checking its magic number and its number of
-    dimensions; exits naming the file if it is wrong."""
-    with gzip.open(path, "rb") as f:
-        data = f.read()
-    (found,) = struct.unpack(">I", data[:4])
-    if found != magic:
-        sys.exit(f"{path}: magic number {found}, expected {magic}")
-    shape = struct.unpack(f">{dims}I", data[4 : 4 + 4 * dims])
-    body = np.frombuffer(data, dtype=np.uint8, offset=4 + 4 * dims)
-    if body.size != int(np.prod(shape)):
-        sys.exit(f"{path}: {body.size} bytes of data for a header of {shape}")
-    return body.reshape(shape)
-
-
-def load(root, split, limit):
-    """Images `[N, 1, 28, 28]` as pixel/255 and labels `[N]`, the first `limit` of them."""
-    prefix = "train" if split == "train" else "t10k"
-    folder = root / "mnist"
-    try:
-        images = read_idx(folder / f"{prefix}-images-idx3-ubyte.gz", 2051, 3)
-        labels = read_idx(folder / f"{prefix}-labels-idx1-ubyte.gz", 2049, 1)
-    except OSError as e:
-        sys.exit(f"cannot read MNIST in {folder}: {e} (`cargo xtask data` fetches it)")
-    x = torch.from_numpy(images[:limit].astype(np.float32) / 255.0).unsqueeze(1)
-    y = torch.from_numpy(labels[:limit].astype(np.int64))
-    return x, y
 
 
 def measure_test(model, x, y):

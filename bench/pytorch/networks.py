@@ -70,3 +70,62 @@ def deep_cnn(dropout):
         nn.Linear(128, 10),
     ]
     return glorot(nn.Sequential(*layers))
+
+
+class BasicBlock(nn.Module):
+    """Lesson 8's block (crates/layers/src/residual.rs): two 3×3 convolutions, the first
+    with `stride`; `kind` "plain" keeps their biases and adds nothing, "bn" puts batch
+    normalisation after each (the convolutions lose their biases), "resnet" adds the
+    shortcut — the input itself, or a 1×1 convolution with stride and batch normalisation
+    where the shape changes — before the last ReLU. Attribute names as ours: conv1, bn1,
+    conv2, bn2, shortcut."""
+
+    def __init__(self, in_ch, out_ch, stride, kind):
+        super().__init__()
+        plain = kind == "plain"
+        self.kind = kind
+        self.conv1 = nn.Conv2d(in_ch, out_ch, 3, stride=stride, padding=1, bias=plain)
+        self.bn1 = None if plain else nn.BatchNorm2d(out_ch)
+        self.conv2 = nn.Conv2d(out_ch, out_ch, 3, padding=1, bias=plain)
+        self.bn2 = None if plain else nn.BatchNorm2d(out_ch)
+        self.shortcut = None
+        if kind == "resnet" and (stride != 1 or in_ch != out_ch):
+            self.shortcut = nn.Sequential(
+                nn.Conv2d(in_ch, out_ch, 1, stride=stride, bias=False), nn.BatchNorm2d(out_ch)
+            )
+
+    def forward(self, x):
+        z = self.conv1(x)
+        a = (z if self.bn1 is None else self.bn1(z)).relu()
+        z = self.conv2(a)
+        z = z if self.bn2 is None else self.bn2(z)
+        if self.kind == "resnet":
+            z = z + (x if self.shortcut is None else self.shortcut(x))
+        return z.relu()
+
+
+class GlobalAvgPool(nn.Module):
+    """The mean of each channel's map, `[N, C, H, W] → [N, C]` (ours: GlobalAvgPool2d)."""
+
+    def forward(self, x):
+        return x.mean(dim=(2, 3))
+
+
+def fashion_resnet(kind="resnet", widths=(16, 32, 64), blocks=2):
+    """Lesson 8: a stem (Conv2d(1 → widths[0], 3×3, pad 1), batch normalisation unless
+    plain, ReLU), then per width a stage of `blocks` blocks, the first of every stage after
+    the first with stride 2, then global average pooling and Linear(widths[-1] → 10);
+    PyTorch's default initialisation, the indices of ours (networks.rs, `fashion_resnet`)."""
+    plain = kind == "plain"
+    layers = [nn.Conv2d(1, widths[0], 3, padding=1, bias=plain)]
+    if not plain:
+        layers.append(nn.BatchNorm2d(widths[0]))
+    layers.append(nn.ReLU())
+    in_ch = widths[0]
+    for stage, out_ch in enumerate(widths):
+        for block in range(blocks):
+            stride = 2 if stage > 0 and block == 0 else 1
+            layers.append(BasicBlock(in_ch, out_ch, stride, kind))
+            in_ch = out_ch
+    layers += [GlobalAvgPool(), nn.Linear(in_ch, 10)]
+    return nn.Sequential(*layers)

@@ -7,7 +7,7 @@
 //!
 //! Read in this order: `module.rs` (the trait and [`Mode`]), `init.rs` (how weights start),
 //! `linear.rs`, `activation.rs`, `conv2d.rs`, `pool.rs`, `flatten.rs`, `dropout.rs`,
-//! `batch_norm.rs`, `global_pool.rs`, `sequential.rs`, `summary.rs`, then `checkpoint.rs` and `error.rs`.
+//! `batch_norm.rs`, `global_pool.rs`, `sequential.rs`, `residual.rs`, `summary.rs`, then `checkpoint.rs` and `error.rs`.
 //!
 //! The network of the first lessons, `ŷ = σ(W₂ tanh(W₁x + b₁) + b₂)`:
 //!
@@ -43,6 +43,7 @@ pub mod init;
 mod linear;
 mod module;
 mod pool;
+mod residual;
 mod sequential;
 mod summary;
 
@@ -58,5 +59,6 @@ pub use global_pool::GlobalAvgPool2d;
 pub use linear::Linear;
 pub use module::{Mode, Module};
 pub use pool::MaxPool2d;
+pub use residual::{BasicBlock, BlockKind};
 pub use sequential::Sequential;
 pub use summary::{Summary, SummaryRow, summary};

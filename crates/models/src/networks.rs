@@ -5,8 +5,8 @@
 //! biases ([`Linear::glorot`], [`Conv2d::glorot`]) for the Keras ones.
 
 use layers::{
-    Activation, Conv2d, Dropout, Flatten, Linear, MaxPool2d, PReLU, ReLU, Sequential, Sigmoid,
-    Softmax,
+    Activation, BasicBlock, BatchNorm2d, BlockKind, Conv2d, Dropout, Flatten, GlobalAvgPool2d,
+    Linear, MaxPool2d, PReLU, ReLU, Sequential, Sigmoid, Softmax,
 };
 use rand::Rng;
 use tensor::{Padding, Window2d};
@@ -116,4 +116,49 @@ pub fn deep_cnn(dropout: f32, rng: &mut impl Rng, dropout_seed: u64) -> Sequenti
         .push(ReLU)
         .push(Dropout::new(dropout, dropout_seed))
         .push(Linear::glorot(128, 10, rng))
+}
+
+/// Lesson 8: a small ResNet for 28×28 images, or the same stack of convolutions without
+/// shortcuts (`kind` [`BlockKind::Normalized`]) or without normalisation either
+/// ([`BlockKind::Plain`]).
+///
+/// A stem (Conv2d(1 → `widths[0]`, 3×3, pad 1), batch normalisation unless plain, ReLU),
+/// then one stage per width of `blocks` [`BasicBlock`]s each, the first block of every stage
+/// after the first halving the image with stride 2 (28 → 14 → 7 for three stages), then
+/// global average pooling and `Linear(widths.last() → 10)` logits. PyTorch's default
+/// initialisation throughout, and PyTorch's `nn.Sequential` names: `0` the stem's
+/// convolution, `1` its normalisation (absent when plain, which shifts the indices down by
+/// one), then the ReLU, the blocks, the pooling and the classifier.
+///
+/// # Shapes
+/// `[N, 1, 28, 28] → [N, 10]`.
+pub fn fashion_resnet(
+    kind: BlockKind,
+    widths: &[usize],
+    blocks: usize,
+    rng: &mut impl Rng,
+) -> Sequential {
+    assert!(
+        !widths.is_empty() && blocks > 0,
+        "fashion_resnet: needs at least one stage ({widths:?}) of at least one block ({blocks})"
+    );
+    let stem = Conv2d::new(1, widths[0], 3, 1, Padding::Explicit(1, 1), rng);
+    let mut model = match kind {
+        BlockKind::Plain => Sequential::new().push(stem),
+        _ => Sequential::new()
+            .push(stem.without_bias())
+            .push(BatchNorm2d::new(widths[0])),
+    }
+    .push(ReLU);
+    let mut in_ch = widths[0];
+    for (stage, &out_ch) in widths.iter().enumerate() {
+        for block in 0..blocks {
+            let stride = if stage > 0 && block == 0 { 2 } else { 1 };
+            model = model.push(BasicBlock::new(in_ch, out_ch, stride, kind, rng));
+            in_ch = out_ch;
+        }
+    }
+    model
+        .push(GlobalAvgPool2d)
+        .push(Linear::new(in_ch, 10, rng))
 }

@@ -102,7 +102,7 @@ pub fn lesson(n: u32) -> Option<&'static Lesson> {
     LESSONS.iter().find(|l| l.number == n)
 }
 
-static LESSONS: [Lesson; 7] = [
+static LESSONS: [Lesson; 8] = [
     Lesson {
         number: 1,
         slug: "01-xor",
@@ -224,6 +224,17 @@ static LESSONS: [Lesson; 7] = [
         ]),
         recipe: course_recipe::<course::deep_cnn::Recipe>,
         run: course::deep_cnn::run,
+    },
+    Lesson {
+        number: 8,
+        slug: "08-resnet",
+        title: "Normalisation and residual connections: a small ResNet on Fashion-MNIST",
+        seed: DEFAULT_SEED,
+        bars: &[Bar::at_least("test_accuracy", 0.935)],
+        // Measured below.
+        quick_bars: Some(&[Bar::at_least("test_accuracy", 0.0)]),
+        recipe: course_recipe::<course::resnet::Recipe>,
+        run: course::resnet::run,
     },
 ];
 

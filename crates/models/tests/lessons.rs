@@ -66,6 +66,11 @@ fn lesson_07_deep_cnn() {
     run(7);
 }
 
+#[test]
+fn lesson_08_resnet() {
+    run(8);
+}
+
 /// Every registered lesson has a test in this file (so a new lesson cannot be forgotten here).
 #[test]
 fn every_lesson_has_a_test() {

@@ -110,7 +110,7 @@ mod tests {
     use crate::args::workspace_root;
     use crate::bench::sections::{self, SECTIONS};
     use models::Schedule;
-    use models::lessons::{deep_cnn, first_cnn, mnist_1v7, xor};
+    use models::lessons::{deep_cnn, first_cnn, mnist_1v7, resnet, xor};
     use models::recipe::LessonRecipe;
     use optim::RmsPropConfig;
 
@@ -173,6 +173,19 @@ mod tests {
                     format!("BATCH = {}", r.batch_size),
                     format!("LR = {}", r.lr),
                     format!("MOMENTUM = {}", r.momentum),
+                ]
+            }
+            "lesson8" => {
+                let r = resnet::Recipe::course(Schedule::Full);
+                let widths: Vec<String> = r.widths.iter().map(|w| w.to_string()).collect();
+                vec![
+                    format!("STEPS = {}", sections::LESSON8_STEPS),
+                    format!("BATCH = {}", r.batch_size),
+                    format!("WIDTHS = ({},)", widths.join(", ")),
+                    format!("BLOCKS = {}", r.blocks),
+                    format!("LR = {}", r.lr),
+                    format!("MOMENTUM = {}", r.momentum),
+                    format!("WEIGHT_DECAY = {}", r.weight_decay),
                 ]
             }
             _ => {

@@ -7,4 +7,5 @@ pub mod iris;
 pub mod mnist_1v7;
 pub mod mnist_mlp;
 pub mod regression;
+pub mod resnet;
 pub mod xor;
