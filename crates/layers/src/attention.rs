@@ -9,6 +9,57 @@ use crate::init;
 use crate::linear::Linear;
 use crate::module::{Mode, Module};
 
+/// The attention probabilities `A = softmax(Q·Kᵀ/√d)`, the softmax along the last axis:
+/// `A[.., i, j]` is how much query `i` attends to key `j`, and each row sums to 1. The
+/// `1/√d` keeps the scores' variance near 1 when the entries of `Q` and `K` have variance 1
+/// (a dot product of `d` such terms has variance `d`), so the softmax does not saturate.
+///
+/// `Q` is scaled before the product, as PyTorch does: the same numbers as scaling the
+/// scores, up to rounding, with `T·d` multiplications instead of `T·S`.
+///
+/// # Shapes
+/// `q: [..., T, d]`, `k: [..., S, d]` (the same leading axes) → `[..., T, S]`.
+pub fn attention_probabilities(q: &Var, k: &Var) -> Var {
+    let (qs, ks) = (q.shape(), k.shape());
+    assert!(
+        qs.len() >= 2
+            && qs.len() == ks.len()
+            && qs[..qs.len() - 2] == ks[..ks.len() - 2]
+            && qs.last() == ks.last(),
+        "attention: queries {qs:?} and keys {ks:?} must be [..., T, d] and [..., S, d]"
+    );
+    let d = qs[qs.len() - 1];
+    q.mul_scalar(1.0 / (d as f32).sqrt())
+        .matmul_bt(k)
+        .softmax(qs.len() - 1)
+}
+
+/// Scaled dot-product attention, `softmax(Q·Kᵀ/√d)·V`: each query's output is the average
+/// of the values, weighted by its [`attention_probabilities`] (PyTorch's
+/// `F.scaled_dot_product_attention` without a mask or dropout).
+///
+/// # Shapes
+/// `q: [..., T, d]`, `k: [..., S, d]`, `v: [..., S, e]` → `[..., T, e]`; attention's heads
+/// are `[B, H, T, d]` each.
+///
+/// ```
+/// use autograd::Var;
+/// use layers::scaled_dot_product_attention;
+/// use tensor::Tensor;
+/// // One query q = [2, 0, 0, 0] (d = 4, √d = 2) and two keys, [0, 0, 0, 0] and
+/// // [ln 3, 0, 0, 0]: scores [0, ln 3], probabilities [1/4, 3/4], so the output is
+/// // 1/4 of the first value [4, 0] plus 3/4 of the second [0, 8]: [1, 6].
+/// let t = |v: Vec<f32>, s: &[usize]| Var::constant(Tensor::from_vec(v, s).unwrap());
+/// let q = t(vec![2.0, 0.0, 0.0, 0.0], &[1, 4]);
+/// let k = t(vec![0.0, 0.0, 0.0, 0.0, 3f32.ln(), 0.0, 0.0, 0.0], &[2, 4]);
+/// let v = t(vec![4.0, 0.0, 0.0, 8.0], &[2, 2]);
+/// let out = scaled_dot_product_attention(&q, &k, &v);
+/// assert!((out.value().data()[0] - 1.0).abs() < 1e-6 && (out.value().data()[1] - 6.0).abs() < 1e-5);
+/// ```
+pub fn scaled_dot_product_attention(q: &Var, k: &Var, v: &Var) -> Var {
+    attention_probabilities(q, k).matmul(v)
+}
+
 /// Multi-head self-attention, PyTorch's `nn.MultiheadAttention(D, H, batch_first=True)`
 /// called as `attn(x, x, x)`: queries, keys and values all come from the same tokens.
 ///
@@ -22,9 +73,7 @@ use crate::module::{Mode, Module};
 /// y = concat(head_1, …, head_H)·W_oᵀ + b_o                        ([T, D])
 /// ```
 ///
-/// The `1/√d` keeps the scores' variance near 1 when the entries of `Q` and `K` have
-/// variance 1 (a dot product of `d` such terms has variance `d`), so the softmax does not
-/// saturate at the start of training.
+/// ([`attention_probabilities`] says why `1/√d`.)
 ///
 /// Parameters, PyTorch's names and layouts: `"in_proj_weight"` `[3D, D]` (the rows of
 /// `W_q`, then `W_k`, then `W_v`; head `h` owns rows `h·d .. (h + 1)·d` of each),
@@ -158,11 +207,8 @@ impl MultiHeadAttention {
         let part = |i| qkv.narrow(0, i, 1).reshape(&[b, heads, t, dh]);
         let (q, k, v) = (part(0), part(1), part(2));
 
-        // Scores Q·Kᵀ/√d: [B, H, T, d]·[B, H, T, d]ᵀ → [B, H, T, T]. (Q is scaled before the
-        // product, as PyTorch does: the same numbers up to rounding, T·d products instead
-        // of T·T.)
-        let scores = q.mul_scalar(1.0 / (dh as f32).sqrt()).matmul_bt(&k);
-        let attention = scores.softmax(3);
+        // softmax(Q·Kᵀ/√d) along each row: [B, H, T, d]·[B, H, T, d]ᵀ → [B, H, T, T].
+        let attention = attention_probabilities(&q, &k);
         // Each token's new value, a weighted average of the values:
         // [B, H, T, T]·[B, H, T, d] → [B, H, T, d].
         let heads_out = self.dropout.forward(&attention, mode).matmul(&v);

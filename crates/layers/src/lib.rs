@@ -55,7 +55,7 @@ mod vision_transformer;
 
 pub use activation::{GELU, LeakyReLU, PReLU, ReLU, Sigmoid, Softmax, Tanh};
 pub use activation_name::{Activation, UnknownActivation};
-pub use attention::MultiHeadAttention;
+pub use attention::{MultiHeadAttention, attention_probabilities, scaled_dot_product_attention};
 pub use batch_norm::BatchNorm2d;
 pub use checkpoint::{load, read_metadata, read_tensors, save, save_with_metadata, write_tensors};
 pub use conv2d::Conv2d;

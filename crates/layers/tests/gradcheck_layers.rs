@@ -272,6 +272,19 @@ proptest! {
         prop_assert!(result.is_ok(), "{}", result.unwrap_err());
     }
 
+    /// softmax(Q·Kᵀ/√d)·V with T queries, S keys and values, d ≠ e in general, and none to
+    /// two leading axes: the gradients of Q, K and V.
+    #[test]
+    fn scaled_dot_product_attention(
+        lead in prop::collection::vec(1usize..3, 0..=2), t in 1usize..4, s in 1usize..4,
+        d in 1usize..4, e in 1usize..4, seed in 0u64..1 << 32
+    ) {
+        let shape = |rows, cols| [lead.clone(), vec![rows, cols]].concat();
+        let inputs = [uniform(&shape(t, d), seed), uniform(&shape(s, d), seed + 1), uniform(&shape(s, e), seed + 2)];
+        let result = check_gradients(&inputs, |v| layers::scaled_dot_product_attention(&v[0], &v[1], &v[2]));
+        prop_assert!(result.is_ok(), "{}", result.unwrap_err());
+    }
+
     /// Multi-head self-attention, y = concat_h(softmax(Q_h·K_hᵀ/√d)·V_h)·W_oᵀ + b_o: the
     /// gradients of x and of the four parameters through the projections, the scores, the
     /// softmax and the weighted sums; and of the attention probabilities themselves.
