@@ -51,6 +51,27 @@ batch_norm.safetensors -- nn.BatchNorm2d(C) (eps 1e-5, momentum 0.1) with a give
     grad_bias (the first training pass, L = sum(y * g)); running_mean_1, running_var_1
     (after it), running_mean_2, running_var_2 (after the pass on x2); y_eval, grad_x_eval,
     grad_weight_eval, grad_bias_eval (evaluation on x_eval, L = sum(y_eval * g_eval)).
+attention.safetensors -- the transformer's pieces (lesson 9), each with L = sum(y * g):
+    layer_norm     nn.LayerNorm(8) (eps 1e-5) with a given weight and bias on x [2,5,8]
+                   (each row with its own offset and spread). Names: x, weight, bias, g;
+                   y, grad_x, grad_weight, grad_bias.
+    gelu           F.gelu (exact erf form) on x [4,6] spread over [-6, 6]. Names: x, g;
+                   y, grad_x.
+    mha            nn.MultiheadAttention(8, 2, batch_first=True) called as mha(x, x, x,
+                   need_weights=True, average_attn_weights=False) on x [2,5,8], its
+                   parameters PyTorch's initialisation plus noise of std 0.1 (so no bias is
+                   zero). Names: x, heads, in_proj_weight, in_proj_bias, out_proj.weight,
+                   out_proj.bias, g; y, attn [2,2,5,5] (per head), grad_x, grad_NAME for each
+                   parameter NAME.
+    encoder_layer  nn.TransformerEncoderLayer(8, 2, 16, dropout=0.0, activation="gelu",
+                   batch_first=True, norm_first=True) on x [2,5,8], parameters as for mha.
+                   Names: x, heads, param.NAME (NAME its state_dict keys), g; y, grad_x,
+                   grad.NAME.
+    vit            a vision transformer: patch_embed.proj = Conv2d(1,8,4,stride 4), cls_token
+                   [1,1,8], pos_embed [1,5,8], blocks.0 and blocks.1 as encoder_layer, norm =
+                   LayerNorm(8), head = Linear(8,3); logits = head(norm(blocks(cat(cls, patches)
+                   + pos_embed))[:, 0]) on x [2,1,8,8] (4 patches of 4×4), parameters as for
+                   mha. Names: x, heads, patch, param.NAME, g [2,3]; logits, grad_x, grad.NAME.
 
 The output is byte-for-byte the same on every run with the same seed and the same
 PyTorch build (one thread, deterministic algorithms, one metadata key).
@@ -65,7 +86,16 @@ import torch.nn.functional as F
 from safetensors.numpy import load_file, save_file
 from torch import nn
 
-FILES = ["activations", "conv2d", "max_pool2d", "losses", "optimizers", "cnn", "batch_norm"]
+FILES = [
+    "activations",
+    "conv2d",
+    "max_pool2d",
+    "losses",
+    "optimizers",
+    "cnn",
+    "batch_norm",
+    "attention",
+]
 
 
 # --- the computations: inputs -> PyTorch's outputs ------------------------------------------
@@ -209,6 +239,107 @@ def batch_norm_case(case, t):
     return out
 
 
+def layer_norm_case(t):
+    norm = nn.LayerNorm(t["weight"].numel())
+    norm.load_state_dict({"weight": t["weight"], "bias": t["bias"]})
+    x = t["x"].clone().requires_grad_()
+    y = norm(x)
+    grads = gradients((y * t["g"]).sum(), [x, norm.weight, norm.bias])
+    return {"y": y, **dict(zip(["grad_x", "grad_weight", "grad_bias"], grads))}
+
+
+def gelu_case(t):
+    x = t["x"].clone().requires_grad_()
+    y = F.gelu(x)
+    (grad_x,) = gradients((y * t["g"]).sum(), [x])
+    return {"y": y, "grad_x": grad_x}
+
+
+MHA_PARAMS = ["in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias"]
+
+
+def mha_case(t):
+    d = t["x"].shape[2]
+    mha = nn.MultiheadAttention(d, int(t["heads"].item()), batch_first=True)
+    mha.load_state_dict({k: t[k] for k in MHA_PARAMS})
+    x = t["x"].clone().requires_grad_()
+    y, attn = mha(x, x, x, need_weights=True, average_attn_weights=False)
+    grads = gradients((y * t["g"]).sum(), [x] + [mha.get_parameter(k) for k in MHA_PARAMS])
+    out = {"y": y, "attn": attn, "grad_x": grads[0]}
+    out.update({f"grad_{k}": g for k, g in zip(MHA_PARAMS, grads[1:])})
+    return out
+
+
+def encoder_layer(d, heads, ff):
+    return nn.TransformerEncoderLayer(
+        d, heads, ff, dropout=0.0, activation="gelu", batch_first=True, norm_first=True
+    )
+
+
+class TinyViT(nn.Module):
+    """timm's names around PyTorch's encoder layers, as layers::VisionTransformer has them."""
+
+    def __init__(self, channels, patch, tokens, d, depth, heads, ff, classes):
+        super().__init__()
+        self.patch_embed = nn.Module()
+        self.patch_embed.proj = nn.Conv2d(channels, d, patch, stride=patch)
+        self.cls_token = nn.Parameter(torch.zeros(1, 1, d))
+        self.pos_embed = nn.Parameter(torch.zeros(1, tokens + 1, d))
+        self.blocks = nn.ModuleList([encoder_layer(d, heads, ff) for _ in range(depth)])
+        self.norm = nn.LayerNorm(d)
+        self.head = nn.Linear(d, classes)
+
+    def forward(self, x):
+        x = self.patch_embed.proj(x).flatten(2).transpose(1, 2)
+        x = torch.cat([self.cls_token.expand(x.shape[0], -1, -1), x], dim=1) + self.pos_embed
+        for block in self.blocks:
+            x = block(x)
+        return self.head(self.norm(x)[:, 0])
+
+
+def params_of(t):
+    return {k[len("param.") :]: v for k, v in t.items() if k.startswith("param.")}
+
+
+def model_case(model, t, output):
+    """Loads param.NAME into `model` (strictly), runs it on x and stores its output under
+    `output`, and the gradients of L = sum(output * g) for x and every parameter."""
+    model.load_state_dict(params_of(t), strict=True)
+    x = t["x"].clone().requires_grad_()
+    y = model(x)
+    names = [n for n, _ in model.named_parameters()]
+    grads = gradients((y * t["g"]).sum(), [x] + list(model.parameters()))
+    out = {output: y, "grad_x": grads[0]}
+    out.update({f"grad.{n}": g for n, g in zip(names, grads[1:])})
+    return out
+
+
+def vit_shape(t):
+    """TinyViT's sizes, read from the stored parameters and hyper-parameters."""
+    p = params_of(t)
+    d, channels, patch, _ = p["patch_embed.proj.weight"].shape
+    assert patch == int(t["patch"].item())
+    depth = len({k.split(".")[1] for k in p if k.startswith("blocks.")})
+    ff = p["blocks.0.linear1.weight"].shape[0]
+    tokens = p["pos_embed"].shape[1] - 1
+    classes = p["head.weight"].shape[0]
+    return channels, patch, tokens, d, depth, int(t["heads"].item()), ff, classes
+
+
+def attention_case(case, t):
+    if case == "layer_norm":
+        return layer_norm_case(t)
+    if case == "gelu":
+        return gelu_case(t)
+    if case == "mha":
+        return mha_case(t)
+    if case == "encoder_layer":
+        d = t["x"].shape[2]
+        ff = t["param.linear1.weight"].shape[0]
+        return model_case(encoder_layer(d, int(t["heads"].item()), ff), t, "y")
+    return model_case(TinyViT(*vit_shape(t)), t, "logits")
+
+
 # file -> (its cases, the computation, how the names of its outputs begin: every other
 # stored name is an input of the computation)
 COMPUTE = {
@@ -219,6 +350,11 @@ COMPUTE = {
     "optimizers": (OPTIMIZERS, optimizer_case, ("p_after_",)),
     "cnn": (["lesson6_cnn"], cnn_case, ("logits", "loss", "grad.")),
     "batch_norm": (["images", "small"], batch_norm_case, ("y", "grad_", "running_")),
+    "attention": (
+        ["layer_norm", "gelu", "mha", "encoder_layer", "vit"],
+        attention_case,
+        ("y", "attn", "grad", "logits"),
+    ),
 }
 
 
@@ -310,6 +446,41 @@ def batch_norm():
     return {"images": case((4, 3, 5, 6)), "small": case((1, 2, 2, 2))}
 
 
+def perturbed(model):
+    """`model`'s state_dict after PyTorch's initialisation, every parameter moved by noise of
+    std 0.1, so that no bias is 0 and no norm's weight is 1 (a mix-up of two of them would
+    then go unseen)."""
+    return {k: v + 0.1 * torch.randn_like(v) for k, v in model.state_dict().items()}
+
+
+def attention():
+    d, heads, ff = 8, 2, 16
+    # Rows with their own offset and spread, as tokens in a residual stream have.
+    x_norm = torch.randn(2, 5, 1) + (0.5 + torch.rand(2, 5, 1)) * torch.randn(2, 5, d)
+    layer_norm = {
+        "x": x_norm,
+        "weight": 1.0 + 0.5 * torch.randn(d),
+        "bias": 0.5 * torch.randn(d),
+        "g": torch.randn(2, 5, d),
+    }
+    gelu = {"x": 3.0 * torch.randn(4, 6).clamp(-2.0, 2.0), "g": torch.randn(4, 6)}
+    mha = {"x": torch.randn(2, 5, d), "heads": torch.tensor([float(heads)])}
+    mha.update(perturbed(nn.MultiheadAttention(d, heads, batch_first=True)))
+    mha["g"] = torch.randn(2, 5, d)
+    layer = {"x": torch.randn(2, 5, d), "heads": torch.tensor([float(heads)])}
+    layer.update({f"param.{k}": v for k, v in perturbed(encoder_layer(d, heads, ff)).items()})
+    layer["g"] = torch.randn(2, 5, d)
+    vit = {
+        "x": 2.0 * torch.rand(2, 1, 8, 8) - 1.0,
+        "heads": torch.tensor([float(heads)]),
+        "patch": torch.tensor([4.0]),
+    }
+    model = TinyViT(1, 4, 4, d, 2, heads, ff, 3)
+    vit.update({f"param.{k}": v for k, v in perturbed(model).items()})
+    vit["g"] = torch.randn(2, 3)
+    return {"layer_norm": layer_norm, "gelu": gelu, "mha": mha, "encoder_layer": layer, "vit": vit}
+
+
 INPUTS = {
     "activations": activations,
     "conv2d": conv2d,
@@ -318,6 +489,7 @@ INPUTS = {
     "optimizers": optimizers,
     "cnn": cnn,
     "batch_norm": batch_norm,
+    "attention": attention,
 }
 
 

@@ -75,6 +75,16 @@ pub fn check(name: &str) -> Option<Outcome> {
             crate::mnist_milestone::build,
             crate::mnist_milestone::train,
         ),
+        #[cfg(any(test, feature = "softmax_backward"))]
+        "softmax_backward" => {
+            grader::transformer::softmax_backward(crate::softmax_backward::softmax_backward)
+        }
+        #[cfg(any(test, feature = "attention"))]
+        "attention" => grader::transformer::attention(crate::attention::attention),
+        #[cfg(any(test, feature = "layer_norm_backward"))]
+        "layer_norm_backward" => grader::transformer::layer_norm_backward(
+            crate::layer_norm_backward::layer_norm_backward,
+        ),
         _ => return None,
     })
 }

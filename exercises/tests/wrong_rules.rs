@@ -1,8 +1,10 @@
 //! A wrong answer gets a message that teaches: typical slips, each caught by the grader with
 //! the input, the element, analytic against numeric, and the smallest failing case.
 
+use autograd::Var;
 use grader::Outcome;
 use grader::autograd::{matmul_backward, sigmoid_backward};
+use grader::transformer::{attention, layer_norm_backward, softmax_backward};
 use tensor::Tensor;
 
 /// The text of a failing outcome; panics on any other verdict.
@@ -67,4 +69,84 @@ fn a_rule_with_the_wrong_shape_is_reported_not_a_panic_trace() {
     let text = failure(sigmoid_backward(sigmoid_flattened));
     assert!(text.contains("your code panicked"), "{text}");
     assert!(text.contains("gradient shape"), "{text}");
+}
+
+/// Softmax's rule written as log-softmax's, `g − y·Σg`: right only where `y` is one-hot.
+fn softmax_as_log_softmax(g: &Tensor, y: &Tensor) -> Tensor {
+    let last = y.ndim() - 1;
+    g.sub(&y.mul(&g.sum_axis(last, true)))
+}
+
+#[test]
+fn a_softmax_rule_borrowed_from_log_softmax_is_caught() {
+    let text = failure(softmax_backward(softmax_as_log_softmax));
+    assert!(
+        text.contains("the gradient check failed on input `x`"),
+        "{text}"
+    );
+}
+
+/// Attention without the `1/√d`.
+fn attention_unscaled(q: &Var, k: &Var, v: &Var) -> Var {
+    q.matmul_bt(k).softmax(q.shape().len() - 1).matmul(v)
+}
+
+/// Attention whose softmax runs down the columns (over the queries) instead of along each
+/// query's row.
+fn attention_along_the_wrong_axis(q: &Var, k: &Var, v: &Var) -> Var {
+    let d = *q.shape().last().unwrap() as f32;
+    let rank = q.shape().len();
+    q.matmul_bt(k)
+        .mul_scalar(1.0 / d.sqrt())
+        .softmax(rank - 2)
+        .matmul(v)
+}
+
+#[test]
+fn attention_without_its_scale_or_along_the_wrong_axis_is_named() {
+    let text = failure(attention(attention_unscaled));
+    assert!(text.contains("the scores are not divided by √d"), "{text}");
+    let text = failure(attention(attention_along_the_wrong_axis));
+    assert!(text.contains("along the queries' axis"), "{text}");
+}
+
+/// Layer normalisation's rule with `σ` taken as a constant: the `x̂·Σ ĝ·x̂` term forgotten.
+fn layer_norm_without_the_variance_path(
+    g: &Tensor,
+    x: &Tensor,
+    gamma: &Tensor,
+    eps: f32,
+) -> (Tensor, Tensor, Tensor) {
+    let last = x.ndim() - 1;
+    let d = x.dim(last) as f32;
+    let centered = x.sub(&x.mean_axis(last, true));
+    let r = centered
+        .square()
+        .mean_axis(last, true)
+        .map(|var| 1.0 / (var + eps).sqrt());
+    let x_hat = centered.mul(&r);
+    let g_hat = g.mul(gamma);
+    let dx = g_hat
+        .mul_scalar(d)
+        .sub(&g_hat.sum_axis(last, true))
+        .mul(&r)
+        .div_scalar(d);
+    (
+        dx,
+        g.mul(&x_hat).sum_to(gamma.shape()),
+        g.sum_to(gamma.shape()),
+    )
+}
+
+#[test]
+fn a_layer_norm_rule_that_treats_sigma_as_a_constant_is_caught() {
+    let text = failure(layer_norm_backward(layer_norm_without_the_variance_path));
+    assert!(
+        text.contains("the gradient check failed on input `x`"),
+        "{text}"
+    );
+    assert!(
+        text.contains("the smallest failing case proptest found"),
+        "{text}"
+    );
 }

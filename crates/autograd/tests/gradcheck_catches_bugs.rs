@@ -56,6 +56,26 @@ fn sub_wrong(a: &Var, b: &Var) -> Var {
     })
 }
 
+/// Layer normalisation of `x: [rows, D]` without `γ` and `β` (`y = x̂`), whose rule treats
+/// the row's `σ` as a constant: `∂L/∂x = (r/D)·(D·g − Σg)` — the `x̂·Σ g·x̂` term, the path
+/// through `σ²`, forgotten. (With it, the rule is `Var::layer_norm`'s.)
+fn layer_norm_without_the_variance_path(x: &Var) -> Var {
+    use tensor::layer_norm::{normalize, row_stats};
+    let d = x.value().dim(1);
+    let (mean, inv_std) = row_stats(&x.value(), 1e-5);
+    let y = normalize(&x.value(), &mean, &inv_std, &vec![1.0; d], &vec![0.0; d]);
+    Var::from_op("layer_norm_wrong", y, &[x], move |g, _y, _x| {
+        let row_sums = g.sum_axis(1, true);
+        let r = Tensor::from_vec(inv_std.clone(), &[inv_std.len(), 1]).unwrap();
+        vec![Some(
+            g.mul_scalar(d as f32)
+                .sub(&row_sums)
+                .mul(&r)
+                .div_scalar(d as f32),
+        )]
+    })
+}
+
 #[test]
 fn a_sigmoid_missing_its_one_minus_y_factor_is_caught() {
     let x = [random(&[3, 4], 1)];
@@ -87,6 +107,21 @@ fn a_matmul_missing_a_transpose_is_caught() {
         mismatch.input, 0,
         "the bug is in A's gradient, B's is right"
     );
+}
+
+#[test]
+fn a_layer_norm_that_forgets_the_variance_depends_on_x_is_caught() {
+    // Rows of 4 spread-out values, so the finite differences are trustworthy; the right rule
+    // passes on them.
+    let x = [random(&[3, 4], 6).mul_scalar(2.0)];
+    let ones = Var::constant(Tensor::ones(&[4]));
+    let zeros = Var::constant(Tensor::zeros(&[4]));
+    let right = |v: &[Var]| v[0].layer_norm(&ones, &zeros, 1e-5);
+    assert_eq!(check_gradients(&x, right), Ok(()));
+
+    let mismatch = check_gradients(&x, |v| layer_norm_without_the_variance_path(&v[0]))
+        .expect_err("the check must reject a layer norm rule without the x̂·Σ g·x̂ term");
+    println!("caught: {mismatch}");
 }
 
 #[test]

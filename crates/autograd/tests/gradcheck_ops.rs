@@ -102,17 +102,26 @@ fn quotient_pair() -> impl Strategy<Value = (Tensor, Tensor)> {
     })
 }
 
-/// `[m, k]` and `[k, n]`, or a batch `[b, m, k]` and `[b, k, n]`; sides 1 to 4, so most
-/// cases are not square.
+/// The leading (batch) axes of a matrix product: none, one (`[b]`) or two (`[b, h]`, as
+/// attention's images and heads), each 1 to 3 long.
+fn batch_axes() -> impl Strategy<Value = Vec<usize>> {
+    prop::collection::vec(1usize..=3, 0..=2)
+}
+
+/// `[.., m, k]` and `[.., k, n]` with the same leading axes `..` (none, one or two); sides
+/// 1 to 4, so most cases are not square.
 fn matmul_pair() -> impl Strategy<Value = (Tensor, Tensor)> {
-    (0usize..=3, 1usize..=4, 1usize..=4, 1usize..=4).prop_flat_map(|(batch, m, k, n)| {
-        let (a, b) = if batch == 0 {
-            (vec![m, k], vec![k, n])
-        } else {
-            (vec![batch, m, k], vec![batch, k, n])
-        };
+    (batch_axes(), 1usize..=4, 1usize..=4, 1usize..=4).prop_flat_map(|(batch, m, k, n)| {
+        let a = [batch.clone(), vec![m, k]].concat();
+        let b = [batch, vec![k, n]].concat();
         (values(a), values(b))
     })
+}
+
+/// A shape of rank 1 to 4 (rank 4 as attention's `[B, H, T, T]` scores) and one of its axes.
+fn shape_and_axis_up_to_4d() -> impl Strategy<Value = (Vec<usize>, usize)> {
+    prop::collection::vec(1usize..=3, 1..=4)
+        .prop_flat_map(|shape| (0..shape.len()).prop_map(move |axis| (shape.clone(), axis)))
 }
 
 /// `x` moved at least `0.1` away from each of `points` (which must lie `≥ 0.5` apart, so a
@@ -243,17 +252,23 @@ proptest! {
 // ---------------------------------------------------------------------------------------
 
 proptest! {
-    /// `Y = A·B`: `dA = dY·Bᵀ`, `dB = Aᵀ·dY` (2-D and batched 3-D).
+    /// `Y = A·B`: `dA = dY·Bᵀ`, `dB = Aᵀ·dY` per matrix (2-D, and batched over one or two
+    /// leading axes).
     #[test]
     fn matmul((a, b) in matmul_pair()) {
         prop_assert_eq!(check_gradients(&[a, b], |v| v[0].matmul(&v[1])), Ok(()));
     }
 
-    /// `Y = A·Bᵀ` with `A: [m, k]`, `B: [n, k]`: `dA = dY·B`, `dB = dYᵀ·A`.
+    /// `Y = A·Bᵀ` with `A: [.., m, k]`, `B: [.., n, k]`: `dA = dY·B`, `dB = dYᵀ·A` per matrix
+    /// (attention's `Q·Kᵀ` with two leading axes).
     #[test]
     fn matmul_bt(
-        (a, b) in (1usize..=4, 1usize..=4, 1usize..=4)
-            .prop_flat_map(|(m, k, n)| (values(vec![m, k]), values(vec![n, k])))
+        (a, b) in (batch_axes(), 1usize..=4, 1usize..=4, 1usize..=4)
+            .prop_flat_map(|(batch, m, k, n)| {
+                let a = [batch.clone(), vec![m, k]].concat();
+                let b = [batch, vec![n, k]].concat();
+                (values(a), values(b))
+            })
     ) {
         prop_assert_eq!(check_gradients(&[a, b], |v| v[0].matmul_bt(&v[1])), Ok(()));
     }
@@ -365,10 +380,23 @@ proptest! {
         prop_assert_eq!(check_gradients(&[x, a], |v| v[0].prelu(&v[1])), Ok(()));
     }
 
-    /// `y_i = e^(x_i) / Σ_j e^(x_j)` along `axis`: `∂L/∂x_i = y_i (g_i − Σ_j g_j y_j)`.
+    /// `y_i = e^(x_i) / Σ_j e^(x_j)` along `axis`, up to 4-D: `∂L/∂x_i = y_i (g_i − Σ_j g_j y_j)`.
     #[test]
-    fn softmax((x, axis) in shape_and_axis().prop_flat_map(|(s, axis)| (values(s), Just(axis)))) {
+    fn softmax(
+        (x, axis) in shape_and_axis_up_to_4d().prop_flat_map(|(s, axis)| (values(s), Just(axis)))
+    ) {
         prop_assert_eq!(check_gradients(&[x], |v| v[0].softmax(axis)), Ok(()));
+    }
+
+    /// `y = x·Φ(x)` on `[−4, 4)`, both tails and the dip: `f'(x) = Φ(x) + x·φ(x)`.
+    #[test]
+    fn gelu(
+        x in any_shape().prop_flat_map(|shape| {
+            let n: usize = shape.iter().product();
+            prop::collection::vec(-4.0f32..4.0, n).prop_map(move |v| tensor_of(v, &shape))
+        })
+    ) {
+        prop_assert_eq!(check_gradients(&[x], |v| v[0].gelu()), Ok(()));
     }
 
     /// `y_i = x_i − log Σ_j e^(x_j)` along `axis`: `∂L/∂x_i = g_i − softmax(x)_i Σ_j g_j`.
@@ -456,15 +484,45 @@ proptest! {
         prop_assert_eq!(check_gradients(&[x], |v| v[0].flatten()), Ok(()));
     }
 
-    /// Axes `a` and `b` swapped: the gradient swaps them back.
+    /// Axes `a` and `b` swapped (rank 2 to 4): the gradient swaps them back.
     #[test]
     fn transpose(
-        (x, a, b) in prop::collection::vec(1usize..=4, 2..=3).prop_flat_map(|s| {
+        (x, a, b) in prop::collection::vec(1usize..=3, 2..=4).prop_flat_map(|s| {
             let rank = s.len();
             (values(s), 0..rank, 0..rank)
         })
     ) {
         prop_assert_eq!(check_gradients(&[x], |v| v[0].transpose(a, b)), Ok(()));
+    }
+
+    /// Axes reordered by any permutation (rank 1 to 5, as `[B, T, 3, H, d] → [3, B, H, T, d]`
+    /// does for attention's packed projection): the gradient goes through the inverse one.
+    #[test]
+    fn permute(
+        (x, axes) in prop::collection::vec(1usize..=3, 1..=5).prop_flat_map(|s| {
+            let order: Vec<usize> = (0..s.len()).collect();
+            (values(s), Just(order).prop_shuffle())
+        })
+    ) {
+        prop_assert_eq!(check_gradients(&[x], |v| v[0].permute(&axes)), Ok(()));
+    }
+
+    /// A tensor repeated to a larger shape (new leading axes, and its length-1 axes
+    /// stretched): each element's gradient is the sum over its copies.
+    #[test]
+    fn broadcast_to(
+        (x, target) in (prop::collection::vec((1usize..=3, any::<bool>()), 1..=3), 0usize..=2)
+            .prop_flat_map(|(axes, new_axes)| {
+                // Each axis of the target has length n; x keeps it or has 1 in its place.
+                let target: Vec<usize> = std::iter::repeat_n(2, new_axes)
+                    .chain(axes.iter().map(|&(n, _)| n))
+                    .collect();
+                let shape: Vec<usize> =
+                    axes.iter().map(|&(n, kept)| if kept { n } else { 1 }).collect();
+                (values(shape), Just(target))
+            })
+    ) {
+        prop_assert_eq!(check_gradients(&[x], |v| v[0].broadcast_to(&target)), Ok(()));
     }
 
     /// Two or three tensors joined along `axis`: each gets its own slice of the gradient.
@@ -579,6 +637,37 @@ proptest! {
     fn batch_norm_eval((x, gamma, beta, (mean, var)) in batch_norm_case()) {
         let f = |v: &[Var]| v[0].batch_norm_eval(&v[1], &v[2], (&mean, &var), 1e-5);
         prop_assert_eq!(check_gradients(&[x, gamma, beta], f), Ok(()));
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Layer normalisation (src/ops/layer_norm.rs).
+// ---------------------------------------------------------------------------------------
+
+/// A shape `[..., D]` of rank 1 to 3 (D 1 to 5), its `γ` and `β` (`[D]`), with values in
+/// `[−2, 2)`; and the same shape filled with distinct values 0.3 apart.
+fn layer_norm_case() -> impl Strategy<Value = (Tensor, Tensor, Tensor, Tensor)> {
+    (prop::collection::vec(1usize..=3, 0..=2), 1usize..=5).prop_flat_map(|(rows, d)| {
+        let shape = [rows, vec![d]].concat();
+        let spread = distinct(shape.clone()).prop_map(|x| x.mul_scalar(3.0));
+        (values(shape), spread, values(vec![d]), values(vec![d]))
+    })
+}
+
+proptest! {
+    /// `y = γ·(x − μ)/√(σ² + ε) + β` per row: `∂L/∂x = (r/D)·(D·ĝ − Σĝ − x̂·Σĝ·x̂)` with
+    /// `ĝ = γ·g`, `∂L/∂γ = Σ_rows g·x̂`, `∂L/∂β = Σ_rows g`. A row of nearly equal numbers has
+    /// a tiny σ², and x̂ bends sharply within a ±0.01 nudge, where finite differences mean
+    /// nothing; so any values are checked with ε = 0.1 (r ≤ √10), and PyTorch's ε = 1e-5 on
+    /// rows of distinct values 0.3 apart. The rule is the same for any ε.
+    #[test]
+    fn layer_norm((x, spread, gamma, beta) in layer_norm_case()) {
+        let any_values = [x, gamma.clone(), beta.clone()];
+        let wide_eps = |v: &[Var]| v[0].layer_norm(&v[1], &v[2], 0.1);
+        prop_assert_eq!(check_gradients(&any_values, wide_eps), Ok(()));
+        let spread_out = [spread, gamma, beta];
+        let torch_eps = |v: &[Var]| v[0].layer_norm(&v[1], &v[2], 1e-5);
+        prop_assert_eq!(check_gradients(&spread_out, torch_eps), Ok(()));
     }
 }
 

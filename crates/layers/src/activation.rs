@@ -151,6 +151,26 @@ impl Module for PReLU {
     }
 }
 
+/// GELU, `a = z·Φ(z)` with `Φ` the standard normal CDF: PyTorch's `nn.GELU()` in its
+/// default exact form, the activation of a transformer's MLP. No parameters.
+///
+/// # Shapes
+/// Any shape, unchanged.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GELU;
+
+impl Module for GELU {
+    fn forward(&self, x: &Var, _mode: Mode) -> Var {
+        x.gelu()
+    }
+
+    fn visit_params(&self, _f: &mut dyn FnMut(&str, &Var)) {}
+
+    fn describe(&self) -> String {
+        "GELU".to_string()
+    }
+}
+
 /// Softmax over the classes, `a_i = e^(z_i) / Σ_j e^(z_j)` along axis 1: each row of
 /// `[N, C]` scores becomes a probability distribution. No parameters.
 ///

@@ -105,6 +105,33 @@ pub fn glorot_normal(shape: &[usize], fan_in: usize, fan_out: usize, rng: &mut i
     Tensor::rand_normal(shape, 0.0, std, rng)
 }
 
+/// A normal distribution cut to `[low, high]`: `w ~ N(0, std²)`, drawn again wherever it
+/// falls outside (PyTorch's `nn.init.trunc_normal_(w, 0, std, a=low, b=high)`, which gives
+/// the same distribution by inverting its CDF). The bounds are absolute numbers, not
+/// multiples of `std`: timm's vision transformers call it with `std = 0.02` and PyTorch's
+/// default bounds `±2`, a hundred standard deviations out, so in practice nothing is cut.
+///
+/// # Shapes
+/// Returns a tensor of `shape`.
+pub fn trunc_normal(
+    shape: &[usize],
+    std: f32,
+    (low, high): (f32, f32),
+    rng: &mut impl Rng,
+) -> Tensor {
+    assert!(
+        low < 0.0 && 0.0 < high && std > 0.0,
+        "trunc_normal: need low < 0 < high and std > 0, got [{low}, {high}] and {std}"
+    );
+    let mut w = Tensor::rand_normal(shape, 0.0, std, rng);
+    for v in w.data_mut() {
+        while !(low..=high).contains(v) {
+            *v = Tensor::rand_normal(&[], 0.0, std, rng).item();
+        }
+    }
+    w
+}
+
 /// All zeros: Keras' default bias.
 ///
 /// # Shapes
@@ -134,6 +161,18 @@ mod tests {
         assert_eq!(gain(Nonlinearity::ReLU), std::f32::consts::SQRT_2);
         // leaky_relu(0.01): √(2 / 1.0001)
         assert!((gain(Nonlinearity::LeakyReLU(0.01)) - 1.414_142_4).abs() < 1e-6);
+    }
+
+    #[test]
+    fn trunc_normal_stays_inside_its_bounds() {
+        // N(0, 1) cut to [−0.5, 1]: every draw inside, and both ends reached nearly.
+        let w = trunc_normal(&[10_000], 1.0, (-0.5, 1.0), &mut StdRng::seed_from_u64(3));
+        assert!(w.data().iter().all(|v| (-0.5..=1.0).contains(v)));
+        assert!(w.min_all() < -0.49 && w.max_all() > 0.99);
+        // timm's call, std 0.02 with bounds ±2: the plain normal's spread, std ≈ 0.02.
+        let w = trunc_normal(&[10_000], 0.02, (-2.0, 2.0), &mut StdRng::seed_from_u64(4));
+        let std = w.std_axis(0, false, false).item();
+        assert!((std - 0.02).abs() < 0.001, "std {std}");
     }
 
     #[test]

@@ -7,7 +7,9 @@
 //!
 //! Read in this order: `module.rs` (the trait and [`Mode`]), `init.rs` (how weights start),
 //! `linear.rs`, `activation.rs`, `conv2d.rs`, `pool.rs`, `flatten.rs`, `dropout.rs`,
-//! `batch_norm.rs`, `global_pool.rs`, `sequential.rs`, `residual.rs`, `summary.rs`, then `checkpoint.rs` and `error.rs`.
+//! `batch_norm.rs`, `global_pool.rs`, `sequential.rs`, `residual.rs`, `summary.rs`, then
+//! `checkpoint.rs` and `error.rs`. The transformer's pieces come last: `layer_norm.rs`,
+//! `attention.rs`, `transformer.rs`, `patch_embed.rs`, `vision_transformer.rs`.
 //!
 //! The network of the first lessons, `ŷ = σ(W₂ tanh(W₁x + b₁) + b₂)`:
 //!
@@ -32,6 +34,7 @@
 
 mod activation;
 mod activation_name;
+mod attention;
 mod batch_norm;
 mod checkpoint;
 mod conv2d;
@@ -40,15 +43,20 @@ mod error;
 mod flatten;
 mod global_pool;
 pub mod init;
+mod layer_norm;
 mod linear;
 mod module;
+mod patch_embed;
 mod pool;
 mod residual;
 mod sequential;
 mod summary;
+mod transformer;
+mod vision_transformer;
 
-pub use activation::{LeakyReLU, PReLU, ReLU, Sigmoid, Softmax, Tanh};
+pub use activation::{GELU, LeakyReLU, PReLU, ReLU, Sigmoid, Softmax, Tanh};
 pub use activation_name::{Activation, UnknownActivation};
+pub use attention::{MultiHeadAttention, attention_probabilities, scaled_dot_product_attention};
 pub use batch_norm::BatchNorm2d;
 pub use checkpoint::{load, read_metadata, read_tensors, save, save_with_metadata, write_tensors};
 pub use conv2d::Conv2d;
@@ -56,9 +64,13 @@ pub use dropout::Dropout;
 pub use error::LayerError;
 pub use flatten::Flatten;
 pub use global_pool::GlobalAvgPool2d;
+pub use layer_norm::LayerNorm;
 pub use linear::Linear;
 pub use module::{Mode, Module};
+pub use patch_embed::{ClassTokenPool, PatchEmbed, PosEmbed};
 pub use pool::MaxPool2d;
 pub use residual::{BasicBlock, BlockKind};
 pub use sequential::Sequential;
-pub use summary::{Summary, SummaryRow, summary};
+pub use summary::{Summary, SummaryRow, summary, summary_of_layers};
+pub use transformer::TransformerBlock;
+pub use vision_transformer::{VisionTransformer, VitConfig};

@@ -55,12 +55,37 @@ pub struct Summary {
 /// println!("{s}");
 /// ```
 pub fn summary(model: &Sequential, input_shape: &[usize]) -> Summary {
+    let layers: Vec<&dyn Module> = model.layers().iter().map(|l| &**l).collect();
+    summary_of_layers(&layers, input_shape)
+}
+
+/// [`summary`] for a chain of layers that is not a [`Sequential`]: each layer is fed the
+/// previous one's output, as a network whose `forward` is such a chain does (e.g.
+/// [`crate::VisionTransformer::layers`]).
+///
+/// # Shapes
+/// As [`summary`].
+///
+/// ```
+/// use layers::{VisionTransformer, VitConfig, summary_of_layers};
+/// use rand::{SeedableRng, rngs::StdRng};
+/// let config = VitConfig { image: [1, 28, 28], patch: 4, dim: 64, depth: 1, heads: 4, mlp: 128, classes: 10 };
+/// let vit = VisionTransformer::new(config, &mut StdRng::seed_from_u64(0));
+/// let s = summary_of_layers(&vit.layers(), &[1, 28, 28]);
+/// assert_eq!(s.rows[1].output_shape, [1, 50, 64]); // 49 patches and the class token
+/// assert_eq!(s.rows[2].params, 33_472); // one block of width 64, 4 heads, MLP ×2
+/// println!("{s}");
+/// ```
+pub fn summary_of_layers(layers: &[&dyn Module], input_shape: &[usize]) -> Summary {
     let mut shape = vec![1];
     shape.extend_from_slice(input_shape);
     let mut a = Var::constant(Tensor::zeros(&shape));
-    let rows = no_grad(&model.parameters(), || {
-        model
-            .layers()
+    let mut params = Vec::new();
+    for layer in layers {
+        params.extend(layer.parameters());
+    }
+    let rows = no_grad(&params, || {
+        layers
             .iter()
             .map(|layer| {
                 a = layer.forward(&a, Mode::Eval);
@@ -76,7 +101,7 @@ pub fn summary(model: &Sequential, input_shape: &[usize]) -> Summary {
     Summary {
         rows,
         total_params,
-        buffer_values: model.num_buffer_values(),
+        buffer_values: layers.iter().map(|l| l.num_buffer_values()).sum(),
     }
 }
 

@@ -279,3 +279,42 @@ fn buffers_are_saved_and_loaded_with_the_parameters() {
         "{s}"
     );
 }
+
+#[test]
+fn a_vision_transformer_round_trip_gives_bit_identical_outputs() {
+    use layers::{VisionTransformer, VitConfig};
+    let config = VitConfig {
+        image: [1, 8, 8],
+        patch: 4,
+        dim: 8,
+        depth: 2,
+        heads: 2,
+        mlp: 16,
+        classes: 3,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("vit.safetensors");
+    let a = VisionTransformer::new(config, &mut StdRng::seed_from_u64(1));
+    save(&a, &path).unwrap();
+    let b = VisionTransformer::new(config, &mut StdRng::seed_from_u64(2));
+    let x = Var::constant(Tensor::rand_uniform(
+        &[3, 1, 8, 8],
+        -1.0,
+        1.0,
+        &mut StdRng::seed_from_u64(9),
+    ));
+    assert_ne!(
+        *a.forward(&x, Mode::Eval).value(),
+        *b.forward(&x, Mode::Eval).value()
+    );
+    load(&b, &path).unwrap();
+    assert_eq!(
+        *a.forward(&x, Mode::Eval).value(),
+        *b.forward(&x, Mode::Eval).value()
+    );
+    // Every parameter is in the file under its name, and nothing else.
+    let saved: Vec<String> = read_tensors(&path).unwrap().into_keys().collect();
+    let mut names: Vec<String> = a.named_parameters().into_iter().map(|(n, _)| n).collect();
+    names.sort();
+    assert_eq!(saved, names);
+}

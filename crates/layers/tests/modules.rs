@@ -3,8 +3,9 @@
 
 use autograd::Var;
 use layers::{
-    Conv2d, Dropout, Flatten, Linear, MaxPool2d, Mode, Module, PReLU, ReLU, Sequential, Sigmoid,
-    Tanh, summary,
+    ClassTokenPool, Conv2d, Dropout, Flatten, LayerNorm, Linear, MaxPool2d, Mode, Module,
+    MultiHeadAttention, PReLU, PatchEmbed, PosEmbed, ReLU, Sequential, Sigmoid, Tanh,
+    TransformerBlock, VisionTransformer, VitConfig, summary, summary_of_layers,
 };
 use rand::{SeedableRng, rngs::StdRng};
 use tensor::{Padding, Tensor, Window2d};
@@ -245,4 +246,173 @@ fn describe_names_each_layer_with_its_sizes() {
             "Linear(128 → 10)"
         ]
     );
+}
+
+/// Lesson 9's kind of vision transformer: 28×28 digits in 4×4 patches (49 tokens and the
+/// class token), width 64, 4 heads, MLP ×2, two blocks.
+fn small_vit() -> VitConfig {
+    VitConfig {
+        image: [1, 28, 28],
+        patch: 4,
+        dim: 64,
+        depth: 2,
+        heads: 4,
+        mlp: 128,
+        classes: 10,
+    }
+}
+
+#[test]
+fn a_transformer_block_counts_its_parameters_like_pytorch() {
+    // Attention: in_proj 3·64·64 + 3·64 = 12,480, out_proj 64·64 + 64 = 4,160.
+    // MLP: linear1 64·128 + 128 = 8,320, linear2 128·64 + 64 = 8,256. Norms: 2·(64 + 64).
+    let block = TransformerBlock::new(64, 4, 128, &mut rng());
+    assert_eq!(block.num_params(), 12_480 + 4_160 + 8_320 + 8_256 + 256);
+    assert_eq!(block.num_params(), 33_472);
+    // PyTorch's nn.TransformerEncoderLayer(64, 4, 128, norm_first=True).state_dict() keys,
+    // in its order.
+    let names: Vec<String> = block
+        .named_parameters()
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    let torch = [
+        "self_attn.in_proj_weight",
+        "self_attn.in_proj_bias",
+        "self_attn.out_proj.weight",
+        "self_attn.out_proj.bias",
+        "linear1.weight",
+        "linear1.bias",
+        "linear2.weight",
+        "linear2.bias",
+        "norm1.weight",
+        "norm1.bias",
+        "norm2.weight",
+        "norm2.bias",
+    ];
+    assert_eq!(names, torch);
+}
+
+#[test]
+fn the_vision_transformer_summary_lists_each_piece() {
+    let vit = VisionTransformer::new(small_vit(), &mut rng());
+    let s = summary_of_layers(&vit.layers(), &[1, 28, 28]);
+    println!("{s}");
+    let rows: Vec<(String, Vec<usize>, usize)> = s
+        .rows
+        .iter()
+        .map(|r| (r.layer.clone(), r.output_shape.clone(), r.params))
+        .collect();
+    let block = "TransformerBlock(64, 4 heads, MLP 128, pre-norm)".to_string();
+    let expected = [
+        // The patch projection: 64 filters of 1·4·4 and 64 biases.
+        (
+            "PatchEmbed(1 → 64, 4×4 patches)".to_string(),
+            vec![1, 49, 64],
+            64 * 16 + 64,
+        ),
+        // The class token (64) and 50 positions of 64.
+        (
+            "PosEmbed(class token + 50 positions × 64)".to_string(),
+            vec![1, 50, 64],
+            64 + 50 * 64,
+        ),
+        (block.clone(), vec![1, 50, 64], 33_472),
+        (block, vec![1, 50, 64], 33_472),
+        ("LayerNorm(64)".to_string(), vec![1, 50, 64], 128),
+        ("ClassTokenPool".to_string(), vec![1, 64], 0),
+        ("Linear(64 → 10)".to_string(), vec![1, 10], 64 * 10 + 10),
+    ];
+    assert_eq!(rows, expected);
+    assert_eq!(s.total_params, vit.num_params());
+    assert_eq!(s.total_params, 1_088 + 3_264 + 2 * 33_472 + 128 + 650);
+
+    // The same pieces in a Sequential give the same table.
+    let mut r = rng();
+    let chain = Sequential::new()
+        .push(PatchEmbed::new(1, 4, 64, &mut r))
+        .push(PosEmbed::new(49, 64, &mut r))
+        .push(TransformerBlock::new(64, 4, 128, &mut r))
+        .push(TransformerBlock::new(64, 4, 128, &mut r))
+        .push(LayerNorm::new(64))
+        .push(ClassTokenPool)
+        .push(Linear::new(64, 10, &mut r));
+    assert_eq!(summary(&chain, &[1, 28, 28]).rows, s.rows);
+}
+
+#[test]
+fn the_vision_transformer_names_its_parameters_as_timm_does_around_pytorch_blocks() {
+    let vit = VisionTransformer::new(small_vit(), &mut rng());
+    let names: Vec<String> = vit.named_parameters().into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names.len(), 4 + 2 * 12 + 2 + 2);
+    assert_eq!(
+        names[..4],
+        [
+            "patch_embed.proj.weight",
+            "patch_embed.proj.bias",
+            "cls_token",
+            "pos_embed"
+        ]
+    );
+    assert_eq!(names[4], "blocks.0.self_attn.in_proj_weight");
+    assert_eq!(names[27], "blocks.1.norm2.bias");
+    assert_eq!(
+        names[28..],
+        ["norm.weight", "norm.bias", "head.weight", "head.bias"]
+    );
+}
+
+#[test]
+fn position_embeddings_and_class_token_start_as_timm_does() {
+    // pos_embed ~ N(0, 0.02²) (cut at ±2, which never happens), cls_token ~ N(0, 10⁻¹²).
+    let pos = PosEmbed::new(999, 100, &mut rng());
+    let params = pos.named_parameters();
+    let (cls, pos) = (params[0].1.value().clone(), params[1].1.value().clone());
+    assert_eq!(
+        (cls.shape(), pos.shape()),
+        (&[1, 1, 100][..], &[1, 1000, 100][..])
+    );
+    let std = pos.reshape(&[100_000]).std_axis(0, false, false).item();
+    assert!((std - 0.02).abs() < 0.0005, "pos_embed std {std}");
+    assert!(cls.data().iter().all(|v| v.abs() < 1e-5) && cls.data().iter().any(|&v| v != 0.0));
+}
+
+#[test]
+fn attention_rows_are_probabilities_and_dropout_acts_only_in_training() {
+    let attn = MultiHeadAttention::new(8, 2, &mut rng()).with_dropout(0.5, 3);
+    let x = Var::constant(Tensor::rand_uniform(&[2, 5, 8], -1.0, 1.0, &mut rng()));
+    let (y_eval, a) = attn.forward_with_attention(&x, Mode::Eval);
+    // Each of the 2·2·5 rows of A sums to 1.
+    assert_eq!(a.shape(), vec![2, 2, 5, 5]);
+    for row in a.value().data().chunks(5) {
+        assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-6);
+    }
+    // Evaluation is deterministic; training drops (a different output, here).
+    assert_eq!(*attn.forward(&x, Mode::Eval).value(), *y_eval.value());
+    assert_ne!(*attn.forward(&x, Mode::Train).value(), *y_eval.value());
+    assert_eq!(
+        attn.describe(),
+        "MultiHeadAttention(8, 2 heads, dropout 0.5)"
+    );
+}
+
+#[test]
+fn a_transformer_block_does_not_mix_the_images_of_a_batch() {
+    // Image 1 of a batch gives the same output alone as beside image 0: attention runs within
+    // each sequence, layer normalisation within each token.
+    let block = TransformerBlock::new(8, 2, 16, &mut rng());
+    let x = Tensor::rand_uniform(&[2, 5, 8], -1.0, 1.0, &mut rng());
+    let both = block.forward(&Var::constant(x.clone()), Mode::Eval);
+    let alone = block.forward(&Var::constant(x.narrow(0, 1, 1)), Mode::Eval);
+    let diff = both.value().narrow(0, 1, 1).max_abs_diff(&alone.value());
+    assert!(diff < 1e-6, "{diff}");
+}
+
+#[test]
+#[should_panic(
+    expected = "PatchEmbed(1 → 8, 4×4 patches): input shape [2, 1, 28, 30] is not [N, C, H, W] with H and W multiples of 4"
+)]
+fn patches_must_tile_the_image() {
+    let embed = PatchEmbed::new(1, 4, 8, &mut rng());
+    embed.forward(&Var::constant(Tensor::zeros(&[2, 1, 28, 30])), Mode::Eval);
 }

@@ -1,9 +1,9 @@
-//! Moving elements around without changing them: transposes, permutations, slices,
-//! concatenation, stacking and gathering rows.
+//! Moving elements around without changing them: transposes, permutations, broadcasting to
+//! a larger shape, slices, concatenation, stacking and gathering rows.
 //!
 //! Every result is a fresh contiguous tensor; a learner never meets a strided view.
 
-use crate::shape::{numel, split_at_axis, strides};
+use crate::shape::{broadcast_shape, broadcast_strides, numel, split_at_axis, strides};
 use crate::tensor::Tensor;
 
 impl Tensor {
@@ -71,6 +71,46 @@ impl Tensor {
             }
         }
         Tensor::from_parts("permute", out, &shape)
+    }
+
+    /// The tensor repeated along the axes where `shape` is longer (like `torch.broadcast_to`
+    /// or `expand`, but a fresh copy): what broadcasting does to an operand before an
+    /// element-wise op, made explicit. A vision transformer copies its one class token
+    /// `[1, 1, D]` for every image of the batch, `[N, 1, D]`.
+    ///
+    /// # Shapes
+    /// `S → shape`, where `S` broadcasts to `shape` (see [`crate::shape::broadcast_shape`]).
+    ///
+    /// ```
+    /// use tensor::Tensor;
+    /// let row = Tensor::from_vec(vec![1.0, 2.0], &[1, 2]).unwrap();
+    /// assert_eq!(row.broadcast_to(&[3, 2]).data(), &[1.0, 2.0, 1.0, 2.0, 1.0, 2.0]);
+    /// ```
+    pub fn broadcast_to(&self, shape: &[usize]) -> Tensor {
+        assert!(
+            broadcast_shape(self.shape(), shape).as_deref() == Some(shape),
+            "broadcast_to: shape {:?} cannot be broadcast to {shape:?}",
+            self.shape()
+        );
+        // Read `self` at its broadcast strides (0 along repeated axes), like an odometer.
+        let src_strides = broadcast_strides(self.shape(), shape);
+        let (x, n, nd) = (self.data(), numel(shape), shape.len());
+        let mut out = Vec::with_capacity(n);
+        let mut index = vec![0; nd];
+        let mut offset = 0;
+        for _ in 0..n {
+            out.push(x[offset]);
+            for k in (0..nd).rev() {
+                index[k] += 1;
+                offset += src_strides[k];
+                if index[k] < shape[k] {
+                    break;
+                }
+                offset -= src_strides[k] * shape[k];
+                index[k] = 0;
+            }
+        }
+        Tensor::from_parts("broadcast_to", out, shape)
     }
 
     /// The elements `start .. start + len` along `axis` (like `torch.narrow`).
@@ -274,6 +314,38 @@ mod tests {
     )]
     fn permute_with_too_few_axes_panics() {
         x234().permute(&[1, 0]);
+    }
+
+    #[test]
+    fn broadcast_to_repeats_along_new_and_unit_axes() {
+        // [1, 1, 3] → [2, 2, 3]: the one row copied four times.
+        let token = t(&[1.0, 2.0, 3.0], &[1, 1, 3]);
+        let y = token.broadcast_to(&[2, 2, 3]);
+        assert_eq!(y.data(), &[1.0, 2.0, 3.0].repeat(4)[..]);
+        // A column [2, 1] → [2, 3]: each row repeats its own number; a missing leading axis
+        // is added: [3] → [2, 3].
+        let col = t(&[5.0, 7.0], &[2, 1]);
+        assert_eq!(
+            col.broadcast_to(&[2, 3]).data(),
+            &[5.0, 5.0, 5.0, 7.0, 7.0, 7.0]
+        );
+        let row = t(&[1.0, 2.0, 3.0], &[3]);
+        assert_eq!(
+            row.broadcast_to(&[2, 3]).data(),
+            &[1.0, 2.0, 3.0, 1.0, 2.0, 3.0]
+        );
+        // It is what `add` does to its smaller operand.
+        let x = x234();
+        let b = t(&[1.0, 10.0, 100.0, 1000.0], &[4]);
+        assert_eq!(x.add(&b.broadcast_to(&[2, 3, 4])), x.add(&b));
+        // To its own shape it is a copy.
+        assert_eq!(x.broadcast_to(&[2, 3, 4]), x);
+    }
+
+    #[test]
+    #[should_panic(expected = "broadcast_to: shape [2, 3] cannot be broadcast to [4, 3]")]
+    fn broadcast_to_needs_lengths_of_one() {
+        x23().broadcast_to(&[4, 3]);
     }
 
     #[test]

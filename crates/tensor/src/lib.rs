@@ -6,8 +6,9 @@
 //! `im2col` and pooling kernels behind convolutional networks.
 //!
 //! Read the files in this order: [`tensor`](crate::Tensor) (storage and constructors),
-//! `shape` (strides and broadcasting), `unary`, `binary`, `reduce`, `layout`, `matmul`,
-//! `window`, `im2col`, `conv`, `pool`, `random`, `display`, `interop`. Each opens with the
+//! `shape` (strides and broadcasting), `unary` (with [`erf`] behind GELU), `binary`,
+//! `reduce`, `softmax`, `layout`, `matmul`, `window`, `im2col`, `conv`, `pool`,
+//! `batch_norm`, `layer_norm`, `random`, `display`, `interop`. Each opens with the
 //! plain code that defines its ops. Last, and only when speed matters,
 //! [`kernels`]: the fast paths those ops hand over to, each proven equal to its plain
 //! version by the tests.
@@ -30,16 +31,19 @@ pub mod batch_norm;
 mod binary;
 pub mod conv;
 mod display;
+pub mod erf;
 mod error;
 pub mod im2col;
 mod interop;
 pub mod kernels;
+pub mod layer_norm;
 mod layout;
 pub mod matmul;
 pub mod pool;
 mod random;
 mod reduce;
 pub mod shape;
+pub mod softmax;
 mod tensor;
 mod unary;
 pub mod window;
@@ -48,5 +52,5 @@ pub use binary::{broadcast_zip, broadcast_zip_naive};
 pub use error::TensorError;
 pub use matmul::Transpose;
 pub use tensor::Tensor;
-pub use unary::sigmoid;
+pub use unary::{gelu, sigmoid};
 pub use window::{Geometry, Padding, Window2d};

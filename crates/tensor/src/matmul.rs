@@ -42,10 +42,14 @@ fn matrix_dims(op: &str, x: &Tensor, t: Transpose) -> (usize, usize) {
 }
 
 impl Tensor {
-    /// The matrix product `A·B`, for 2-D tensors or same-sized batches of them.
+    /// The matrix product `A·B`, for 2-D tensors or same-sized batches of them: the
+    /// leading axes (any number) index the matrices, and matrix `i` of `A` meets matrix `i`
+    /// of `B`.
     ///
     /// # Shapes
-    /// `[m, k]·[k, n] → [m, n]`; `[b, m, k]·[b, k, n] → [b, m, n]`.
+    /// `[m, k]·[k, n] → [m, n]`; `[b, m, k]·[b, k, n] → [b, m, n]`;
+    /// `[..., m, k]·[..., k, n] → [..., m, n]` with the same leading axes (attention's
+    /// `[B, H, T, T]·[B, H, T, d]`).
     ///
     /// ```
     /// use tensor::Tensor;
@@ -57,17 +61,20 @@ impl Tensor {
         self.matmul_t(Transpose::No, other, Transpose::No)
     }
 
-    /// `op(A)·op(B)` where `op` transposes the last two axes or not, without copying.
+    /// `op(A)·op(B)` where `op` transposes the last two axes or not, without copying: one
+    /// GEMM per matrix of the batch, each reading its operands in place.
     ///
     /// # Shapes
-    /// `op(A): [.., m, k]`, `op(B): [.., k, n] → [.., m, n]`, with equal batch axes (none or one).
+    /// `op(A): [.., m, k]`, `op(B): [.., k, n] → [.., m, n]`, with equal leading (batch) axes,
+    /// any number of them. Attention's scores `Q·Kᵀ` are
+    /// `q.matmul_t(No, &k, Yes)`: `[B, H, T, d]·[B, H, T, d]ᵀ → [B, H, T, T]`.
     pub fn matmul_t(&self, ta: Transpose, other: &Tensor, tb: Transpose) -> Tensor {
         let (m, k) = matrix_dims("matmul", self, ta);
         let (k2, n) = matrix_dims("matmul", other, tb);
         let batch_a = &self.shape()[..self.ndim() - 2];
         let batch_b = &other.shape()[..other.ndim() - 2];
         assert!(
-            k == k2 && batch_a == batch_b && batch_a.len() <= 1,
+            k == k2 && batch_a == batch_b,
             "matmul: shapes {:?} and {:?} do not multiply (transposed: {:?}, {:?})",
             self.shape(),
             other.shape(),
@@ -190,6 +197,41 @@ mod tests {
         // [3, 2, 4]·[3, 4, 5] → [3, 2, 5].
         let c = Tensor::ones(&[3, 2, 4]).matmul(&Tensor::ones(&[3, 4, 5]));
         assert_eq!(c, Tensor::full(&[3, 2, 5], 4.0));
+    }
+
+    #[test]
+    fn matmul_over_several_batch_axes_is_one_product_per_matrix() {
+        // [2, 3, m, k]·[2, 3, k, n]: matrix b = (i, j) of the result is the triple loop of
+        // op(A_b)·op(B_b), for each of the four transpose combinations (the attention's Q·Kᵀ
+        // among them). A transposed operand is stored transposed, [.., k, m] or [.., n, k].
+        let (m, k, n) = (2, 3, 4);
+        let a = Tensor::arange(0.0, (6 * m * k) as f32, 1.0).map(|v| (v * 0.3).sin());
+        let b = Tensor::arange(0.0, (6 * k * n) as f32, 1.0).map(|v| (v * 0.7).cos());
+        for ta in [Transpose::No, Transpose::Yes] {
+            for tb in [Transpose::No, Transpose::Yes] {
+                let a_shape = if ta == Transpose::Yes {
+                    [2, 3, k, m]
+                } else {
+                    [2, 3, m, k]
+                };
+                let b_shape = if tb == Transpose::Yes {
+                    [2, 3, n, k]
+                } else {
+                    [2, 3, k, n]
+                };
+                let c = a.reshape(&a_shape).matmul_t(ta, &b.reshape(&b_shape), tb);
+                assert_eq!(c.shape(), &[2, 3, m, n]);
+                for batch in 0..6 {
+                    let a_b = op(&a.data()[batch * m * k..][..m * k], ta, m, k);
+                    let b_b = op(&b.data()[batch * k * n..][..k * n], tb, k, n);
+                    let expected = matmul_naive(&a_b, &b_b, m, k, n);
+                    let got = &c.data()[batch * m * n..][..m * n];
+                    for (x, y) in got.iter().zip(&expected) {
+                        assert!((x - y).abs() < 1e-5, "{ta:?}/{tb:?}, matrix {batch}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
@@ -325,6 +367,12 @@ mod tests {
     #[should_panic(expected = "matmul: shapes [2, 2, 3] and [3, 3, 2] do not multiply")]
     fn matmul_with_mismatched_batches_panics() {
         Tensor::zeros(&[2, 2, 3]).matmul(&Tensor::zeros(&[3, 3, 2]));
+    }
+
+    #[test]
+    #[should_panic(expected = "matmul: shapes [2, 3, 2, 2] and [3, 2, 2, 2] do not multiply")]
+    fn matmul_with_mismatched_batch_axes_panics() {
+        Tensor::zeros(&[2, 3, 2, 2]).matmul(&Tensor::zeros(&[3, 2, 2, 2]));
     }
 
     #[test]

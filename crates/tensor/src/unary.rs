@@ -2,6 +2,7 @@
 //!
 //! These are the plain numerical functions; their derivatives live with the autograd ops.
 
+use crate::erf::normal_cdf;
 use crate::tensor::Tensor;
 
 /// The logistic sigmoid `σ(x) = 1 / (1 + e^(−x))` of one number, computed without
@@ -13,6 +14,15 @@ pub fn sigmoid(x: f32) -> f32 {
         let e = x.exp();
         e / (1.0 + e)
     }
+}
+
+/// GELU of one number in PyTorch's default, exact form (`approximate="none"`):
+/// `gelu(x) = x·Φ(x) = x·(1 + erf(x/√2))/2`, with `Φ` the standard normal CDF
+/// ([`normal_cdf`], computed in `f64` to about 10⁻⁷ relative, then rounded). (The `tanh`
+/// approximation of the original paper is another function, not this one.)
+pub fn gelu(x: f32) -> f32 {
+    let x = f64::from(x);
+    (x * normal_cdf(x)) as f32
 }
 
 impl Tensor {
@@ -41,6 +51,11 @@ impl Tensor {
     /// `relu(x) = max(0, x)`.
     pub fn relu(&self) -> Tensor {
         self.map(|x| x.max(0.0))
+    }
+
+    /// `gelu(x) = x·Φ(x)`, the exact form (see [`gelu`]).
+    pub fn gelu(&self) -> Tensor {
+        self.map(gelu)
     }
 
     /// `leaky_relu(x) = x` for `x ≥ 0`, `slope · x` otherwise.
@@ -141,6 +156,19 @@ mod tests {
         assert_eq!(t(&[-2.0, 0.0, 3.0]).relu().data(), &[0.0, 0.0, 3.0]);
         // leaky_relu(x) = x for x ≥ 0, 0.1·x otherwise.
         assert_close(&t(&[-2.0, 0.0, 3.0]).leaky_relu(0.1), &[-0.2, 0.0, 3.0]);
+    }
+
+    #[test]
+    fn gelu_is_x_times_the_normal_cdf() {
+        // gelu(0) = 0; gelu(1) = Φ(1) ≈ 0.8413447; gelu(−1) = −Φ(−1) = −(1 − Φ(1)) ≈ −0.1586553.
+        assert_close(
+            &t(&[0.0, 1.0, -1.0]).gelu(),
+            &[0.0, 0.841_344_7, -0.158_655_25],
+        );
+        // Far out it is the identity on the right and 0 on the left (from below, not flushed:
+        // gelu(−10) = −10·Φ(−10) ≈ −7.6e−23).
+        assert_close(&t(&[10.0, -10.0]).gelu(), &[10.0, 0.0]);
+        assert!(gelu(-10.0) < 0.0);
     }
 
     #[test]

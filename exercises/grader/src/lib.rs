@@ -20,7 +20,7 @@
 //!
 //! Read `outcome.rs`, `guard.rs`, `cases.rs`, `show.rs`, `gradient.rs`, `golden.rs`, then the
 //! checks in course order: `tensor.rs`, `autograd.rs`, `layers.rs`, `optim.rs`, `data.rs`,
-//! `milestones.rs`.
+//! `milestones.rs`, and lesson 9's `transformer.rs`.
 
 pub mod autograd;
 pub mod cases;
@@ -34,5 +34,6 @@ pub mod optim;
 mod outcome;
 pub mod show;
 pub mod tensor;
+pub mod transformer;
 
 pub use outcome::{Outcome, Step, steps};

@@ -1,5 +1,7 @@
 //! Activation functions: the nonlinearities between layers, with their derivatives.
 
+use tensor::erf::{normal_cdf, normal_pdf};
+use tensor::softmax::softmax_backward;
 use tensor::{Tensor, broadcast_zip};
 
 use crate::var::Var;
@@ -28,6 +30,23 @@ impl Var {
             vec![Some(
                 g.zip_map(y, "relu", |g, y| g * f32::from(u8::from(y > 0.0))),
             )]
+        })
+    }
+
+    /// GELU, PyTorch's default exact form (`approximate="none"`):
+    /// `y = x·Φ(x) = x·(1 + erf(x/√2))/2`, with `Φ` the standard normal CDF
+    /// ([`tensor::erf`]). A smooth ReLU: near 0 for large negative `x`, near `x` for large
+    /// positive `x`, with a small dip below 0 around `x ≈ −0.75`.
+    /// `f'(x) = Φ(x) + x·φ(x)`, `φ(x) = e^(−x²/2)/√(2π)` the normal density (the product
+    /// rule on `x·Φ(x)`, since `Φ' = φ`).
+    pub fn gelu(&self) -> Var {
+        let y = self.value().gelu();
+        Var::from_op("gelu", y, &[self], |g, _y, x| {
+            let slope = |x: f32| {
+                let x = f64::from(x);
+                (normal_cdf(x) + x * normal_pdf(x)) as f32
+            };
+            vec![Some(g.zip_map(&x[0].value(), "gelu", |g, x| g * slope(x)))]
         })
     }
 
@@ -65,12 +84,18 @@ impl Var {
 
     /// `y_i = e^(x_i) / Σ_j e^(x_j)` along `axis`, computed as `e^(x_i − m) / Σ_j e^(x_j − m)`
     /// with `m = max_j x_j` so large logits cannot overflow.
-    /// `∂L/∂x_i = y_i (g_i − Σ_j g_j y_j)`.
+    ///
+    /// Its own rule, from the Jacobian `∂y_i/∂x_j = y_i (δ_ij − y_j)`:
+    /// `∂L/∂x_j = Σ_i g_i y_i (δ_ij − y_j) = y_j (g_j − Σ_i g_i y_i)`, one dot product per
+    /// line along `axis` ([`tensor::softmax::softmax_backward`]).
+    ///
+    /// # Shapes
+    /// Any shape, unchanged: class scores `[N, C]` along axis 1, attention scores
+    /// `[B, H, T, T]` along axis 3.
     pub fn softmax(&self, axis: usize) -> Var {
         let y = softmax(&self.value(), axis);
         Var::from_op("softmax", y, &[self], move |g, y, _x| {
-            let gy = g.mul(y).sum_axis(axis, true);
-            vec![Some(y.mul(&g.sub(&gy)))]
+            vec![Some(softmax_backward(g, y, axis))]
         })
     }
 
@@ -87,10 +112,10 @@ impl Var {
     }
 }
 
-/// The softmax of a plain tensor along `axis` (stable, see [`Var::softmax`]).
+/// The softmax of a plain tensor along `axis` (stable, see [`Var::softmax`] and
+/// [`Tensor::softmax`]).
 pub fn softmax(x: &Tensor, axis: usize) -> Tensor {
-    let e = x.sub(&x.max_axis(axis, true)).exp();
-    e.div(&e.sum_axis(axis, true))
+    x.softmax(axis)
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ mod arith;
 mod batch_norm;
 mod conv;
 mod dropout;
+mod layer_norm;
 mod matmul;
 mod pool;
 mod reduce;

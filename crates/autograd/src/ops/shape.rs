@@ -1,5 +1,6 @@
-//! Ops that only move numbers: reshape, flatten, transpose, concatenation, slicing.
-//! Their gradients move the numbers back the same way.
+//! Ops that only move numbers: reshape, flatten, transpose, permutation, broadcasting,
+//! concatenation, slicing. Their gradients move the numbers back the same way (and where a
+//! number was copied, the copies' gradients are summed back onto it).
 
 use tensor::Tensor;
 
@@ -27,6 +28,37 @@ impl Var {
         let y = self.value().transpose(a, b);
         Var::from_op("transpose", y, &[self], move |g, _y, _x| {
             vec![Some(g.transpose(a, b))]
+        })
+    }
+
+    /// Reorders the axes: axis `k` of `y` is axis `axes[k]` of `x` (like `torch.permute`).
+    /// The gradient goes through the inverse permutation: axis `axes[k]` of `∂L/∂x` is axis
+    /// `k` of `∂L/∂y`.
+    ///
+    /// # Shapes
+    /// `[d_0, ..., d_n] → [d_axes[0], ..., d_axes[n]]`; splitting attention heads is
+    /// `[B, T, H, d] → [B, H, T, d]` with `axes = [0, 2, 1, 3]`.
+    pub fn permute(&self, axes: &[usize]) -> Var {
+        let y = self.value().permute(axes);
+        let mut inverse = vec![0; axes.len()];
+        for (k, &a) in axes.iter().enumerate() {
+            inverse[a] = k;
+        }
+        Var::from_op("permute", y, &[self], move |g, _y, _x| {
+            vec![Some(g.permute(&inverse))]
+        })
+    }
+
+    /// The value repeated along the axes where `shape` is longer (PyTorch's `expand`, as a
+    /// copy). Each element of `x` appears in several places of `y`, so its gradient is the
+    /// sum of theirs: `∂L/∂x = sum_to(∂L/∂y, x's shape)`, as for any broadcast.
+    ///
+    /// # Shapes
+    /// `S → shape`, where `S` broadcasts to `shape`: a class token `[1, 1, D] → [N, 1, D]`.
+    pub fn broadcast_to(&self, shape: &[usize]) -> Var {
+        let y = self.value().broadcast_to(shape);
+        Var::from_op("broadcast_to", y, &[self], |g, _y, x| {
+            vec![Some(g.sum_to(x[0].value().shape()))]
         })
     }
 
