@@ -60,3 +60,23 @@ mod tests {
         assert_eq!(m, vec![vec![1, 0, 0], vec![0, 1, 0], vec![0, 1, 1]]);
     }
 }
+
+/// Adds the right answers of a batch of logits (its largest logit is the class in `y`) and
+/// the batch's size to running counts, for a training accuracy measured on the way.
+///
+/// # Shapes
+/// `logits: [B, classes]`, `y: [B]` class indices.
+pub fn count_right(
+    logits: &tensor::Tensor,
+    y: &tensor::Tensor,
+    (correct, seen): (&std::cell::Cell<usize>, &std::cell::Cell<usize>),
+) {
+    let right = logits
+        .argmax_rows()
+        .iter()
+        .zip(y.data())
+        .filter(|(p, t)| **p == **t as usize)
+        .count();
+    correct.set(correct.get() + right);
+    seen.set(seen.get() + y.numel());
+}

@@ -102,7 +102,7 @@ pub fn lesson(n: u32) -> Option<&'static Lesson> {
     LESSONS.iter().find(|l| l.number == n)
 }
 
-static LESSONS: [Lesson; 8] = [
+static LESSONS: [Lesson; 9] = [
     Lesson {
         number: 1,
         slug: "01-xor",
@@ -235,6 +235,17 @@ static LESSONS: [Lesson; 8] = [
         quick_bars: Some(&[Bar::at_least("test_accuracy", 0.0)]),
         recipe: course_recipe::<course::resnet::Recipe>,
         run: course::resnet::run,
+    },
+    Lesson {
+        number: 9,
+        slug: "09-vit",
+        title: "Attention: a small vision transformer on MNIST",
+        seed: DEFAULT_SEED,
+        bars: &[Bar::at_least("test_accuracy", 0.980)],
+        // Measured below.
+        quick_bars: Some(&[Bar::at_least("test_accuracy", 0.0)]),
+        recipe: course_recipe::<course::vit::Recipe>,
+        run: course::vit::run,
     },
 ];
 

@@ -71,6 +71,11 @@ fn lesson_08_resnet() {
     run(8);
 }
 
+#[test]
+fn lesson_09_vit() {
+    run(9);
+}
+
 /// Every registered lesson has a test in this file (so a new lesson cannot be forgotten here).
 #[test]
 fn every_lesson_has_a_test() {

@@ -8,4 +8,5 @@ pub mod mnist_1v7;
 pub mod mnist_mlp;
 pub mod regression;
 pub mod resnet;
+pub mod vit;
 pub mod xor;

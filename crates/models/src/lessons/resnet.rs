@@ -25,6 +25,7 @@ use tensor::Tensor;
 use crate::context::Context;
 use crate::eval::{evaluate_logits, predict};
 use crate::fit::fit;
+use crate::metrics::count_right;
 use crate::mnist::load_set;
 use crate::networks::fashion_resnet;
 use crate::progress::Progress;
@@ -243,16 +244,4 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     println!("saved the model to {}", path.display());
     out.files.push(path);
     Ok(out)
-}
-
-/// Adds the batch's right answers and its size to the running counts.
-fn count_right(logits: &Tensor, y: &Tensor, (correct, seen): (&Cell<usize>, &Cell<usize>)) {
-    let right = logits
-        .argmax_rows()
-        .iter()
-        .zip(y.data())
-        .filter(|(p, t)| **p == **t as usize)
-        .count();
-    correct.set(correct.get() + right);
-    seen.set(seen.get() + y.numel());
 }
