@@ -1,27 +1,49 @@
-//! A few flags shared by the commands, parsed by hand (the xtask stays dependency-light).
+//! The flags of `bench` and `data`, parsed by hand (the xtask stays dependency-light), and
+//! the exit code of every command's usage errors.
 //!
-//! The command line is the world: a wrong flag is an [`ArgError`] that names it, printed to
-//! the user, never a panic.
+//! The command line is the world: a wrong flag is an [`ArgError`] that names it and the
+//! command, printed to the user, never a panic. Each command takes only its own flags: a
+//! flag it does not use is refused, not ignored, so `cargo xtask bench --seed 1` says that
+//! `bench` has no `--seed` instead of running as if the seed had been taken.
+//!
+//! **Exit codes**, the same for every command: 0 for success; [`USAGE_ERROR`] (2) for a
+//! command line that is wrong — an unknown command, a flag the command does not take, a
+//! flag without its value, a malformed number — with nothing done; 1 for a run that failed
+//! (a missed bar, a download that did not verify, a failing exercise). `lesson`, `compare`,
+//! `predict`, `studio` and `exercise` parse their own flags and return [`USAGE_ERROR`] the
+//! same way; `test` hands its arguments to `cargo test`, which judges them itself.
 
 use std::fmt;
 use std::num::ParseIntError;
 use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// The exit code of a wrong command line.
+pub const USAGE_ERROR: u8 = 2;
+
+/// The flags `cargo xtask bench` takes (besides `--help`).
+pub const BENCH: &[&str] = &["--pytorch", "--python", "--rounds", "--quick", "--out"];
+
+/// The flags `cargo xtask data` takes (besides `--help`).
+pub const DATA: &[&str] = &["--data-dir"];
+
+/// Prints `error: {message}` and the usage text to standard error; returns [`USAGE_ERROR`].
+pub fn usage_error(message: impl fmt::Display, usage: &str) -> ExitCode {
+    eprintln!("error: {message}\n{usage}");
+    ExitCode::from(USAGE_ERROR)
+}
 
 /// Flags and positional arguments of one command.
 #[derive(Debug, Default)]
 pub struct Args {
     /// Arguments that are not flags, in order.
     pub positional: Vec<String>,
-    /// `--seed S`.
-    pub seed: Option<u64>,
-    /// `--data-dir DIR`.
+    /// `--help` (or `-h`).
+    pub help: bool,
+    /// `--data-dir DIR`: the folder holding the data sets (`data`).
     pub data_dir: Option<PathBuf>,
-    /// `--epochs E`.
-    pub epochs: Option<usize>,
-    /// `--quick`: the shorter schedule.
+    /// `--quick`: the shorter schedule (`bench`).
     pub quick: bool,
-    /// `--model FILE`.
-    pub model: Option<PathBuf>,
     /// `--pytorch`: measure PyTorch beside ours (`bench`).
     pub pytorch: bool,
     /// `--python PATH`: the interpreter that runs PyTorch (`bench`).
@@ -35,7 +57,7 @@ pub struct Args {
 /// What is wrong with a command line.
 #[derive(Debug)]
 pub enum ArgError {
-    /// A flag that takes a value came last.
+    /// A flag that takes a value came last, or was followed by another flag.
     MissingValue(&'static str),
     /// A flag's value is not a whole number.
     NotANumber {
@@ -48,8 +70,15 @@ pub enum ArgError {
     },
     /// A count that must be at least 1 was 0.
     Zero(&'static str),
-    /// A flag no command knows.
-    UnknownFlag(String),
+    /// A flag the command does not take (another command's, or no command's).
+    NotTaken {
+        /// The flag as given.
+        flag: String,
+        /// The command, e.g. `data`.
+        command: &'static str,
+        /// The flags it takes.
+        takes: &'static [&'static str],
+    },
 }
 
 impl fmt::Display for ArgError {
@@ -62,7 +91,15 @@ impl fmt::Display for ArgError {
                 source,
             } => write!(f, "{flag} {value}: {source}"),
             ArgError::Zero(flag) => write!(f, "{flag} must be at least 1"),
-            ArgError::UnknownFlag(flag) => write!(f, "unknown flag {flag}"),
+            ArgError::NotTaken {
+                flag,
+                command,
+                takes,
+            } => write!(
+                f,
+                "{flag}: `cargo xtask {command}` takes no such flag (its flags: {})",
+                takes.join(", ")
+            ),
         }
     }
 }
@@ -76,27 +113,53 @@ impl std::error::Error for ArgError {
     }
 }
 
-/// Parses `args`; an unknown flag or a missing or malformed value is an [`ArgError`].
-pub fn parse(args: &[String]) -> Result<Args, ArgError> {
+/// Parses the arguments of `command`, which takes the flags `takes` (and `--help`); any
+/// other flag, a missing or malformed value is an [`ArgError`]. A value may follow its flag
+/// as the next argument or after `=` (`--data-dir=DIR`).
+pub fn parse(
+    command: &'static str,
+    takes: &'static [&'static str],
+    args: &[String],
+) -> Result<Args, ArgError> {
     let mut out = Args::default();
     let mut it = args.iter();
     while let Some(arg) = it.next() {
-        let mut value = |flag: &'static str| it.next().cloned().ok_or(ArgError::MissingValue(flag));
-        match arg.as_str() {
-            "--seed" => out.seed = Some(number("--seed", value("--seed")?)?),
-            "--data-dir" => out.data_dir = Some(PathBuf::from(value("--data-dir")?)),
-            "--epochs" => out.epochs = Some(number("--epochs", value("--epochs")?)?),
-            "--model" => out.model = Some(PathBuf::from(value("--model")?)),
+        if !arg.starts_with('-') || arg == "-" {
+            out.positional.push(arg.clone());
+            continue;
+        }
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) => (flag, Some(value.to_string())),
+            None => (arg.as_str(), None),
+        };
+        if flag == "--help" || flag == "-h" {
+            out.help = true;
+            continue;
+        }
+        let Some(&flag) = takes.iter().find(|&&f| f == flag) else {
+            return Err(ArgError::NotTaken {
+                flag: flag.to_string(),
+                command,
+                takes,
+            });
+        };
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| it.next().filter(|v| !v.starts_with("--")).cloned())
+                .ok_or(ArgError::MissingValue(flag))
+        };
+        match flag {
+            "--data-dir" => out.data_dir = Some(PathBuf::from(value()?)),
             "--quick" => out.quick = true,
             "--pytorch" => out.pytorch = true,
-            "--python" => out.python = Some(PathBuf::from(value("--python")?)),
-            "--rounds" => match number("--rounds", value("--rounds")?)? {
+            "--python" => out.python = Some(PathBuf::from(value()?)),
+            "--rounds" => match number("--rounds", value()?)? {
                 0 => return Err(ArgError::Zero("--rounds")),
                 r => out.rounds = Some(r),
             },
-            "--out" => out.out = Some(PathBuf::from(value("--out")?)),
-            flag if flag.starts_with("--") => return Err(ArgError::UnknownFlag(flag.to_string())),
-            _ => out.positional.push(arg.clone()),
+            "--out" => out.out = Some(PathBuf::from(value()?)),
+            other => unreachable!("{command} takes {other}, which `args::parse` does not know"),
         }
     }
     Ok(out)
@@ -126,50 +189,99 @@ pub fn workspace_root() -> PathBuf {
 mod tests {
     use super::*;
 
-    #[test]
-    fn flags_and_positionals_are_separated() {
-        let args: Vec<String> = ["3", "--seed", "7", "--quick"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let parsed = parse(&args).unwrap();
-        assert_eq!(parsed.positional, vec!["3"]);
-        assert_eq!((parsed.seed, parsed.quick), (Some(7), true));
-        assert!(parse(&["--seed".to_string()]).is_err());
-        assert!(parse(&["--bogus".to_string()]).is_err());
+    fn strings(s: &[&str]) -> Vec<String> {
+        s.iter().map(|s| s.to_string()).collect()
     }
 
     #[test]
-    fn the_bench_flags_are_parsed_and_zero_rounds_refused() {
-        let strings = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let parsed = parse(&strings(&[
-            "--pytorch",
-            "--python",
-            "/py",
-            "--rounds",
-            "3",
-            "xor",
-        ]))
+    fn flags_and_positionals_are_separated() {
+        let parsed = parse("bench", BENCH, &strings(&["xor", "--quick", "gemm"])).unwrap();
+        assert_eq!(parsed.positional, ["xor", "gemm"]);
+        assert!(parsed.quick && !parsed.help);
+        let parsed = parse("data", DATA, &strings(&["--data-dir", "/d"])).unwrap();
+        assert_eq!(parsed.data_dir, Some(PathBuf::from("/d")));
+        let parsed = parse("data", DATA, &strings(&["--data-dir=/e", "--help"])).unwrap();
+        assert_eq!(parsed.data_dir, Some(PathBuf::from("/e")));
+        assert!(parsed.help);
+    }
+
+    #[test]
+    fn a_flag_the_command_does_not_take_is_refused_naming_both() {
+        // Issue 24: `data --epochs 3` was answered with exit code 1, as if a run had failed.
+        let err = parse("data", DATA, &strings(&["--epochs", "3"])).unwrap_err();
+        assert!(
+            matches!(&err, ArgError::NotTaken { flag, command: "data", .. } if flag == "--epochs")
+        );
+        assert_eq!(
+            err.to_string(),
+            "--epochs: `cargo xtask data` takes no such flag (its flags: --data-dir)"
+        );
+        // Another command's flag (also as `--flag=value`), and a flag of none.
+        for flag in [
+            "--data-dir",
+            "--data-dir=/d",
+            "--seed",
+            "--epochs",
+            "--bogus",
+        ] {
+            let err = parse("bench", BENCH, &strings(&[flag, "1"])).unwrap_err();
+            let shown = flag.split('=').next().unwrap();
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("{shown}: `cargo xtask bench`")),
+                "{err}"
+            );
+        }
+        assert!(matches!(
+            parse("data", DATA, &strings(&["--quick"])),
+            Err(ArgError::NotTaken { .. })
+        ));
+    }
+
+    #[test]
+    fn missing_values_bad_numbers_and_zero_rounds_are_refused() {
+        let parsed = parse(
+            "bench",
+            BENCH,
+            &strings(&["--pytorch", "--python", "/py", "--rounds", "3", "xor"]),
+        )
         .unwrap();
         assert!(parsed.pytorch);
         assert_eq!(parsed.python, Some(PathBuf::from("/py")));
         assert_eq!(
             (parsed.rounds, parsed.positional),
-            (Some(3), vec!["xor".to_string()])
+            (Some(3), strings(&["xor"]))
         );
-        let err = parse(&strings(&["--rounds", "0"])).unwrap_err();
+        let err = parse("bench", BENCH, &strings(&["--rounds", "0"])).unwrap_err();
         assert!(matches!(err, ArgError::Zero("--rounds")));
         assert_eq!(err.to_string(), "--rounds must be at least 1");
         assert!(matches!(
-            parse(&strings(&["--rounds", "two"])),
+            parse("bench", BENCH, &strings(&["--rounds", "two"])),
             Err(ArgError::NotANumber {
                 flag: "--rounds",
                 ..
             })
         ));
-        assert!(matches!(
-            parse(&strings(&["--python"])),
-            Err(ArgError::MissingValue("--python"))
-        ));
+        for args in [&["--python"][..], &["--out", "--quick"], &["--data-dir"]] {
+            let takes = if args[0] == "--data-dir" { DATA } else { BENCH };
+            let command = if args[0] == "--data-dir" {
+                "data"
+            } else {
+                "bench"
+            };
+            assert!(
+                matches!(parse(command, takes, &strings(args)), Err(ArgError::MissingValue(f)) if f == args[0]),
+                "{args:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_flag_a_command_takes_is_one_parse_reads() {
+        // A command listing a flag that `parse` cannot read would panic when it is given.
+        for flag in DATA.iter().chain(BENCH) {
+            let parsed = parse("any", std::slice::from_ref(flag), &strings(&[flag, "1"]));
+            assert!(parsed.is_ok(), "{flag}: {parsed:?}");
+        }
     }
 }

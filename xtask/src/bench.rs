@@ -35,15 +35,21 @@ use machine::Machine;
 use measure::{Figure, peak_rss_mib};
 use rounds::gather;
 
-/// Runs the bench; see the module docs.
+/// The usage line, printed with every usage error and for `--help`.
+const USAGE: &str = "usage: cargo xtask bench [--pytorch [--python PATH]] [--rounds R] [--quick] \
+                     [--out FILE] [SECTION...]";
+
+/// Runs the bench; see the module docs. Exit codes: 0 when the table was written, 1 when a
+/// section failed, [`args::USAGE_ERROR`] for a wrong command line.
 pub fn run(raw: &[String]) -> ExitCode {
-    let parsed = match args::parse(raw) {
+    let parsed = match args::parse("bench", args::BENCH, raw) {
         Ok(a) => a,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return args::usage_error(e, USAGE),
     };
+    if parsed.help {
+        println!("{USAGE}\n\nsections: {}", sections::SECTIONS.join(", "));
+        return ExitCode::SUCCESS;
+    }
     if let [marker, name] = parsed.positional.as_slice()
         && marker == "__section"
     {
@@ -55,15 +61,17 @@ pub fn run(raw: &[String]) -> ExitCode {
         parsed.positional.iter().map(String::as_str).collect()
     };
     if let Some(bad) = wanted.iter().find(|s| !sections::SECTIONS.contains(s)) {
-        eprintln!(
-            "error: unknown bench section `{bad}` (known: {})",
-            sections::SECTIONS.join(", ")
+        let known = sections::SECTIONS.join(", ");
+        return args::usage_error(
+            format!("unknown bench section `{bad}` (known: {known})"),
+            USAGE,
         );
-        return ExitCode::FAILURE;
     }
     if parsed.python.is_some() && !parsed.pytorch {
-        eprintln!("error: --python names the interpreter for --pytorch, which is not given");
-        return ExitCode::FAILURE;
+        return args::usage_error(
+            "--python names the interpreter for --pytorch, which is not given",
+            USAGE,
+        );
     }
     let root = args::workspace_root();
     let python = if parsed.pytorch {
@@ -115,8 +123,7 @@ pub fn run(raw: &[String]) -> ExitCode {
 /// The child: runs one section and prints its lines (`FIGURE`, `NETWORK`) for the parent.
 fn section(name: &str, quick: bool) -> ExitCode {
     if !sections::SECTIONS.contains(&name) {
-        eprintln!("error: unknown bench section `{name}`");
-        return ExitCode::FAILURE;
+        return args::usage_error(format!("unknown bench section `{name}`"), USAGE);
     }
     let measured = sections::run(name, quick);
     if let Some(network) = measured.network {

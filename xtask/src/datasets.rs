@@ -11,26 +11,29 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use data::mnist::{self, Dataset, Mnist, Split};
-use data::{DataError, data_dir_flag, data_root};
+use data::{DataError, data_root};
 
-/// Runs `cargo xtask data` with the arguments after `data`; fails if MNIST or
-/// Fashion-MNIST cannot be fetched or verified.
-pub fn run(args: &[String]) -> ExitCode {
-    if let Some(arg) = args
-        .iter()
-        .find(|a| *a != "--data-dir" && !a.starts_with("--data-dir="))
-    {
-        let is_flag_value = args
-            .windows(2)
-            .any(|w| w[0] == "--data-dir" && &w[1] == arg);
-        if !is_flag_value {
-            eprintln!(
-                "error: unexpected argument `{arg}`\nusage: cargo xtask data [--data-dir DIR]"
-            );
-            return ExitCode::FAILURE;
-        }
+use crate::args;
+
+/// The usage line, printed with every usage error and for `--help`.
+const USAGE: &str = "usage: cargo xtask data [--data-dir DIR]";
+
+/// Runs `cargo xtask data` with the arguments after `data`. Exit codes: 0 when every set
+/// is there and verified, 1 when MNIST or Fashion-MNIST cannot be fetched or verified,
+/// [`args::USAGE_ERROR`] for a wrong command line (with nothing fetched).
+pub fn run(raw: &[String]) -> ExitCode {
+    let parsed = match args::parse("data", args::DATA, raw) {
+        Ok(parsed) => parsed,
+        Err(e) => return args::usage_error(e, USAGE),
+    };
+    if let Some(arg) = parsed.positional.first() {
+        return args::usage_error(format!("unexpected argument `{arg}`"), USAGE);
     }
-    let flag = data_dir_flag(args);
+    if parsed.help {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    let flag = parsed.data_dir;
     let root = data_root(flag.as_deref());
     let source = if flag.is_some() {
         "--data-dir"

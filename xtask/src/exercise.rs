@@ -20,7 +20,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::args::workspace_root;
+use crate::args::{usage_error, workspace_root};
 
 mod runner;
 mod watch;
@@ -162,9 +162,10 @@ fn parse(args: &[String], exercises: &[Exercise]) -> Result<Request, String> {
             "--watch" => request.watch = true,
             "--reset" => request.reset = true,
             "next" => request.next = true,
-            flag if flag.starts_with("--") => {
+            flag if flag.starts_with('-') => {
                 return Err(format!(
-                    "unknown flag {flag} (expected --hint, --watch or --reset)"
+                    "{flag}: `cargo xtask exercise` takes no such flag (its flags: --hint, \
+                     --watch, --reset)"
                 ));
             }
             name if request.exercise.is_none() => {
@@ -189,16 +190,18 @@ fn parse(args: &[String], exercises: &[Exercise]) -> Result<Request, String> {
     Ok(request)
 }
 
-/// Runs `cargo xtask exercise` with `args` (see the module docs).
+/// The usage line, printed with every usage error.
+const USAGE: &str = "usage: cargo xtask exercise [NAME|next] [--hint] [--watch] [--reset]";
+
+/// Runs `cargo xtask exercise` with `args` (see the module docs). Exit codes: 0 when the
+/// exercise checked is done (or for a list, a hint, a reset), 1 when it is not or a reset
+/// failed, [`USAGE_ERROR`](crate::args::USAGE_ERROR) for a wrong command line.
 pub fn run(args: &[String]) -> ExitCode {
     let root = workspace_root();
     let exercises = catalog(&root);
     let request = match parse(args, &exercises) {
         Ok(request) => request,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
+        Err(e) => return usage_error(e, USAGE),
     };
     if request.watch {
         return watch(&root, &exercises, request.exercise);
@@ -336,6 +339,10 @@ mod tests {
                 .contains("broadcast_shape")
         );
         assert!(args(&["--reset"]).is_err(), "--reset needs a name");
-        assert!(args(&["--bogus"]).is_err());
+        let bogus = args(&["--epochs", "3"]).unwrap_err();
+        assert!(
+            bogus.starts_with("--epochs: `cargo xtask exercise`"),
+            "{bogus}"
+        );
     }
 }

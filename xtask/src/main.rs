@@ -46,6 +46,10 @@ COMMANDS:
     studio [--port P] [--host ADDRESS] [--model FILE]
                                            the course's pages in the browser (127.0.0.1:8000)
     help                                   print this text
+
+Each command takes only its own flags. Exit codes: 0 success; 2 a wrong command line (an
+unknown command or flag, a missing or malformed value), with nothing run; 1 a run that failed
+(a missed bar, a failing test or exercise; `predict --help` lists its own).
 ";
 
 fn main() -> ExitCode {
@@ -55,14 +59,22 @@ fn main() -> ExitCode {
     alloc_tuning::keep_freed_memory();
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some((command, rest)) = args.split_first() else {
-        print!("{HELP}");
-        return ExitCode::FAILURE;
+        return args::usage_error("name a command", HELP);
     };
     match command.as_str() {
-        "help" | "--help" | "-h" => {
-            print!("{HELP}");
-            ExitCode::SUCCESS
-        }
+        "help" | "--help" | "-h" => match rest.first() {
+            None => {
+                print!("{HELP}");
+                ExitCode::SUCCESS
+            }
+            Some(extra) => args::usage_error(
+                format!(
+                    "unexpected argument `{extra}`: `cargo xtask help` takes none (a command's \
+                     own help: `cargo xtask COMMAND --help`)"
+                ),
+                HELP,
+            ),
+        },
         "test" => test::run(rest),
         "data" => datasets::run(rest),
         "lesson" => lesson::run(rest),
@@ -71,9 +83,6 @@ fn main() -> ExitCode {
         "bench" => bench::run(rest),
         "predict" => predict::run(rest),
         "studio" => studio::run(rest),
-        other => {
-            eprintln!("error: unknown command `{other}`\n\n{HELP}");
-            ExitCode::FAILURE
-        }
+        other => args::usage_error(format!("unknown command `{other}`"), HELP),
     }
 }

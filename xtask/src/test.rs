@@ -42,10 +42,18 @@ pub fn run(extra: &[String]) -> ExitCode {
     }
 }
 
-/// `cargo test --release --workspace` of the workbook's workspace, built into `root/target`.
+/// `cargo test --release --locked --workspace` of the workbook's workspace, built into
+/// `root/target`, with `exercises/Cargo.lock` as it is (a stale one fails, as it would for
+/// a learner's first `cargo xtask exercise`).
 fn workbook_tests(root: &Path) -> std::io::Result<std::process::ExitStatus> {
     cargo()
-        .args(["test", "--release", "--workspace", "--manifest-path"])
+        .args([
+            "test",
+            "--release",
+            "--locked",
+            "--workspace",
+            "--manifest-path",
+        ])
         .arg(root.join("exercises/Cargo.toml"))
         .arg("--target-dir")
         .arg(root.join("target"))
@@ -60,5 +68,86 @@ fn succeeded(status: std::io::Result<std::process::ExitStatus>) -> bool {
             eprintln!("error: could not start cargo: {e}");
             false
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether the lock file of the workspace of `manifest` is current: cargo resolves the
+    /// workspace's dependencies (`cargo tree --locked --offline`, which writes nothing)
+    /// and finds exactly what the lock file says. Otherwise cargo's complaint.
+    fn lock_is_current(manifest: &Path) -> Result<(), String> {
+        let out = cargo()
+            .args([
+                "tree",
+                "--locked",
+                "--offline",
+                "--workspace",
+                "--depth",
+                "0",
+            ])
+            .arg("--manifest-path")
+            .arg(manifest)
+            .output()
+            .map_err(|e| format!("cannot start cargo: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).into_owned())
+        }
+    }
+
+    /// Both lock files match their manifests: the course's, and the workbook's, which the
+    /// workbook's builds read with `--locked` (a stale one would stop a learner's first
+    /// `cargo xtask exercise`, or, without `--locked`, rewrite a tracked file).
+    #[test]
+    fn both_lock_files_are_current() {
+        let root = workspace_root();
+        for manifest in ["Cargo.toml", "exercises/Cargo.toml"] {
+            if let Err(e) = lock_is_current(&root.join(manifest)) {
+                panic!(
+                    "the lock file beside {manifest} is not current (any cargo command \
+                     without --locked rewrites it, e.g. `cargo tree --manifest-path {manifest}`; \
+                     commit the result):\n{e}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_lock_check_catches_a_stale_lock_file() {
+        // A workspace of two packages, `a` depending on `b`, with no registry involved.
+        let dir = tempfile::tempdir().unwrap();
+        let write = |path: &str, text: &str| {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        let package = |name: &str, deps: &str| {
+            format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n{deps}")
+        };
+        write(
+            "Cargo.toml",
+            &package("a", "[dependencies]\nb = { path = \"b\" }\n"),
+        );
+        write("src/lib.rs", "");
+        write("b/Cargo.toml", &package("b", ""));
+        write("b/src/lib.rs", "");
+        let manifest = dir.path().join("Cargo.toml");
+        let lock = "version = 4\n\n[[package]]\nname = \"a\"\nversion = \"0.1.0\"\n\
+                    dependencies = [\n \"b\",\n]\n\n[[package]]\nname = \"b\"\nversion = \"0.1.0\"\n";
+        write("Cargo.lock", lock);
+        assert_eq!(lock_is_current(&manifest), Ok(()));
+        // The lock file of issue 24: a dependency missing from a package's list.
+        write("Cargo.lock", &lock.replace(" \"b\",\n", ""));
+        let complaint = lock_is_current(&manifest).expect_err("a stale lock file");
+        assert!(complaint.contains("--locked"), "{complaint}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("Cargo.lock")).unwrap(),
+            lock.replace(" \"b\",\n", ""),
+            "the check rewrote the lock file"
+        );
     }
 }

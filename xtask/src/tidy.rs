@@ -10,11 +10,16 @@
 //! 4. `README.md` has a lesson-table row `| N | …` for every lesson of the registry.
 //! 5. No file under `crates/` or `xtask/` reaches for the folder CI lays beside the
 //!    checkout: the repository holds every file its tests read.
-//! 6. No crate has a cycle among its modules (see `module_graph` for what the nodes and
-//!    edges are), so each crate reads bottom-up.
-//! 7. One file renames temporary files into place: `crates/atomic_file/src/lib.rs`.
+//! 6. No crate has a cycle among its modules, at any level: the top-level modules, and the
+//!    files of each folder (see `module_graph` for what the nodes and edges are), so each
+//!    crate reads bottom-up.
+//! 7. One file renames temporary files into place: `crates/atomic_file/src/lib.rs`; and no
+//!    code outside it writes a file in place (`fs::write`, `File::create`, …), test code
+//!    aside.
 //! 8. `unsafe` appears only in `crates/tensor/src/kernels/` (and the GEMM comparison
 //!    example beside it) and in `crates/alloc_tuning`.
+//! 9. rayon appears only in `crates/tensor/src/kernels/`; tests may build thread pools
+//!    (`rayon::ThreadPoolBuilder`) to check that a result does not depend on them.
 //!
 //! Only `std` (and the workspace's own `models`, for its registry): the xtask stays
 //! dependency-light.
@@ -553,8 +558,8 @@ fn no_crate_has_a_module_cycle() {
     }
     assert!(
         problems.is_empty(),
-        "module cycles (a module names another through `crate::`, which names it back; move \
-         what both need below both):\n  {}",
+        "module cycles (a module names another, by a `crate::` or `super::` path or in a `use` \
+         group, and that one names it back; move what both need below both):\n  {}",
         problems.join("\n  ")
     );
 }
@@ -580,7 +585,7 @@ fn the_cycle_check_catches_a_cycle() {
         ),
         file(
             "idx/array.rs",
-            "use crate::idx::GZIP_MAGIC; // the same node\n",
+            "use crate::idx::GZIP_MAGIC; // its folder's own file\n",
         ),
     ];
     let graph = module_graph(&files);
@@ -663,5 +668,229 @@ fn unsafe_code_lives_in_the_kernels_and_the_allocator_setting() {
         elsewhere.is_empty(),
         "`unsafe` outside crates/tensor/src/kernels/ and crates/alloc_tuning:\n  {}",
         elsewhere.join("\n  ")
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// 7 (continued) and 9. Files written in place; rayon outside the kernels
+// ---------------------------------------------------------------------------------------
+
+/// `code` (comments and literals already blanked by `code_only`) with every item under
+/// `#[cfg(test)]` blanked too — a test module, a test helper — lines kept: what a crate
+/// runs, without what only its tests run.
+fn without_test_items(code: &str) -> String {
+    let attribute = "#[cfg(test)]";
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code;
+    while let Some(at) = rest.find(attribute) {
+        out.push_str(&rest[..at]);
+        let item = &rest[at..];
+        // The item ends at its first `;` outside braces, or at the brace closing its body.
+        let mut depth = 0usize;
+        let mut end = item.len();
+        for (i, c) in item.char_indices().skip(attribute.len()) {
+            match c {
+                '{' => depth += 1,
+                '}' if depth <= 1 => {
+                    end = i + 1;
+                    break;
+                }
+                '}' => depth -= 1,
+                ';' if depth == 0 => {
+                    end = i + 1;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        out.extend(item[..end].chars().filter(|&c| c == '\n'));
+        rest = &item[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Every place `needle` (a path such as `File::create(`) starts in `code` not as the end
+/// of a longer name (`AtomicFile::create(` is not `File::create(`): the 1-based line and
+/// the code after the needle.
+fn sites<'a>(code: &'a str, needle: &str) -> Vec<(usize, &'a str)> {
+    code.match_indices(needle)
+        .filter(|(at, _)| {
+            !code[..*at]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        })
+        .filter(|(at, _)| {
+            let after = code[at + needle.len()..].chars().next();
+            let needle_ends_a_word = needle.ends_with(|c: char| c.is_alphanumeric() || c == '_');
+            !(needle_ends_a_word && after.is_some_and(|c| c.is_alphanumeric() || c == '_'))
+        })
+        .map(|(at, _)| {
+            (
+                code[..at].matches('\n').count() + 1,
+                &code[at + needle.len()..],
+            )
+        })
+        .collect()
+}
+
+/// Whether `file` (relative to the workspace root) holds test code only: it is in a
+/// `tests/` folder.
+fn is_test_file(file: &str) -> bool {
+    file.split('/').any(|part| part == "tests")
+}
+
+/// The ways to write a file without `atomic_file`.
+const IN_PLACE_WRITERS: [&str; 6] = [
+    "fs::write(",
+    "File::create(",
+    "File::create_new(",
+    "File::options(",
+    "OpenOptions::new(",
+    "fs::copy(",
+];
+
+/// The lines of the non-test code of `text` that write a file in place.
+fn writes_in_place(text: &str) -> Vec<usize> {
+    let code = without_test_items(&code_only(text));
+    let mut lines: Vec<usize> = IN_PLACE_WRITERS
+        .iter()
+        .flat_map(|needle| sites(&code, needle).into_iter().map(|(line, _)| line))
+        .collect();
+    lines.sort_unstable();
+    lines
+}
+
+/// Every `.rs` file under `crates/` and `xtask/`, with its path relative to the root.
+fn rust_files() -> Vec<(String, PathBuf)> {
+    let root = root();
+    let mut files = Vec::new();
+    files_with_ext(&root.join("crates"), ".rs", &mut files);
+    files_with_ext(&root.join("xtask"), ".rs", &mut files);
+    files.into_iter().map(|f| (shown(&f), f)).collect()
+}
+
+/// No code writes a file in place: a half-written file (a learner's exercise, a summary,
+/// a checkpoint) must never be left by an interrupted run. Tests may write their fixtures
+/// directly (a file in a `tests/` folder, an item under `#[cfg(test)]`).
+#[test]
+fn no_file_is_written_in_place() {
+    let hits: Vec<String> = rust_files()
+        .iter()
+        .filter(|(name, _)| !name.starts_with("crates/atomic_file/") && !is_test_file(name))
+        .flat_map(|(name, path)| {
+            writes_in_place(&read(path))
+                .into_iter()
+                .map(move |line| format!("{name}:{line}"))
+        })
+        .collect();
+    assert!(
+        hits.is_empty(),
+        "these lines write a file in place ({}); write it with `atomic_file::write` or \
+         `AtomicFile` instead, so that it appears whole or not at all:\n  {}",
+        IN_PLACE_WRITERS.join(" "),
+        hits.join("\n  ")
+    );
+}
+
+#[test]
+fn the_in_place_check_catches_a_write_and_spares_tests() {
+    // The old `--reset`: the learner's file written in place.
+    let reset = "fn reset() {\n    std::fs::write(&ex.file, &out.stdout)?;\n}\n";
+    assert_eq!(writes_in_place(reset), [2]);
+    let created = "use std::fs::File;\nlet f = File::create(path)?;\n";
+    assert_eq!(writes_in_place(created), [2]);
+    // The atomic writer, a comment, a string and a test module are not writes in place.
+    let fine = "let f = AtomicFile::create(path)?; // not fs::write(\n\
+                let s = \"fs::write(\";\n\
+                #[cfg(test)]\nmod tests {\n    fn f() { std::fs::write(p, b\"x\").unwrap(); }\n}\n\
+                fn after() { std::fs::write(p, b)?; }\n";
+    assert_eq!(writes_in_place(fine), [7]);
+    assert!(is_test_file("crates/data/tests/idx.rs") && !is_test_file("crates/data/src/idx.rs"));
+}
+
+/// The lines of `text` (the file `file`, relative to the root) that use rayon where it is
+/// not allowed: anywhere in code outside `crates/tensor/src/kernels/`, except that test
+/// code may build a pool of N threads (`rayon::ThreadPoolBuilder`) to check that a result
+/// does not depend on N.
+fn rayon_outside_kernels(file: &str, text: &str) -> Vec<usize> {
+    if file.starts_with("crates/tensor/src/kernels/") {
+        return Vec::new();
+    }
+    let code = code_only(text);
+    let builds_a_pool = |after: &str| after.starts_with("::ThreadPoolBuilder");
+    let mut lines: Vec<usize> = if is_test_file(file) {
+        sites(&code, "rayon")
+            .into_iter()
+            .filter(|(_, after)| !builds_a_pool(after))
+            .map(|(line, _)| line)
+            .collect()
+    } else {
+        let runs = without_test_items(&code);
+        let in_tests = sites(&code, "rayon")
+            .into_iter()
+            .filter(|(_, after)| !builds_a_pool(after))
+            .map(|(line, _)| line);
+        sites(&runs, "rayon")
+            .into_iter()
+            .map(|(line, _)| line)
+            .chain(in_tests)
+            .collect()
+    };
+    lines.sort_unstable();
+    lines.dedup();
+    lines
+}
+
+/// Parallel code lives in `crates/tensor/src/kernels/`: a teaching crate hands work to a
+/// kernel there (or does it serially), so that one folder holds every place where the
+/// number of threads could change a result, and its tests prove it does not.
+#[test]
+fn rayon_is_used_only_in_the_kernels() {
+    let hits: Vec<String> = rust_files()
+        .iter()
+        .flat_map(|(name, path)| {
+            rayon_outside_kernels(name, &read(path))
+                .into_iter()
+                .map(move |line| format!("{name}:{line}"))
+        })
+        .collect();
+    assert!(
+        hits.is_empty(),
+        "rayon outside crates/tensor/src/kernels/ (hand the work to a kernel there, such as \
+         `kernels::parallel::map_runs`; tests may only build pools with \
+         `rayon::ThreadPoolBuilder`):\n  {}",
+        hits.join("\n  ")
+    );
+}
+
+#[test]
+fn the_rayon_check_catches_a_parallel_loop_outside_the_kernels() {
+    // The old photo-like generator.
+    let generator = "use rayon::prelude::*;\nfn f(x: &[f32]) { x.par_chunks(784).count(); }\n";
+    assert_eq!(
+        rayon_outside_kernels("crates/data/src/photo_like.rs", generator),
+        [1]
+    );
+    assert_eq!(
+        rayon_outside_kernels("crates/data/src/x.rs", "fn f() { rayon::join(a, b); }\n"),
+        [1]
+    );
+    // The same in the kernels, a test's pool of N threads, a comment: allowed.
+    assert!(rayon_outside_kernels("crates/tensor/src/kernels/parallel.rs", generator).is_empty());
+    let pool = "// on rayon's threads\nlet p = rayon::ThreadPoolBuilder::new();\n";
+    assert!(rayon_outside_kernels("crates/data/tests/photo_like.rs", pool).is_empty());
+    let unit = format!("fn f() {{}}\n#[cfg(test)]\nmod tests {{\n{pool}}}\n");
+    assert!(rayon_outside_kernels("crates/data/src/x.rs", &unit).is_empty());
+    // A test's parallel loop is still parallel code outside the kernels.
+    let test_loop = "use rayon::prelude::*;\n";
+    assert_eq!(
+        rayon_outside_kernels("crates/data/tests/x.rs", test_loop),
+        [1]
+    );
+    // A longer name is not rayon.
+    assert!(
+        rayon_outside_kernels("crates/data/src/x.rs", "let rayons = my_rayon::x;\n").is_empty()
     );
 }

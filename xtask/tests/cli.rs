@@ -1,6 +1,7 @@
 //! The lesson command line as a learner uses it, on lesson 4 (iris is embedded and trains
 //! in well under a second): recipe flags, `--help`, bad values refused with exit code 2 and
-//! nothing written, `--out`, `--seeds` and `compare`.
+//! nothing written, `--out`, `--seeds` and `compare`; and every command refusing a flag it
+//! does not take, or any other wrong command line, with exit code 2 before doing anything.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -156,5 +157,56 @@ fn seeds_prints_the_spread_of_every_metric() {
     assert!(acc["median"].as_f64() <= acc["max"].as_f64());
     for seed in 1..=3 {
         assert!(out_dir.join(format!("seed-{seed}/history.json")).is_file());
+    }
+}
+
+#[test]
+fn every_command_refuses_a_wrong_command_line_with_exit_code_2() {
+    // (arguments, what the one error must name). None of these may start any work: each is
+    // refused while the command line is read.
+    let cases: &[(&[&str], &str)] = &[
+        // Issue 24: flags of other commands, once ignored or answered with exit code 1.
+        (
+            &["data", "--epochs", "3"],
+            "--epochs: `cargo xtask data` takes no such flag",
+        ),
+        (
+            &["bench", "--seed", "1"],
+            "--seed: `cargo xtask bench` takes no such flag",
+        ),
+        (
+            &["bench", "--data-dir", "/d"],
+            "--data-dir: `cargo xtask bench`",
+        ),
+        (
+            &["exercise", "--epochs", "3"],
+            "--epochs: `cargo xtask exercise`",
+        ),
+        (&["predict", "--seed", "1", "a.png"], "--seed"),
+        (&["studio", "--seed", "1"], "--seed"),
+        (&["compare", "a.json", "b.json", "--seed", "1"], "--seed"),
+        (&["lesson", "4", "--python", "/py"], "--python"),
+        (&["help", "--seed"], "`--seed`"),
+        // Missing values, bad numbers, unknown names.
+        (&["data", "--data-dir"], "--data-dir needs a value"),
+        (&["data", "mnist"], "`mnist`"),
+        (&["bench", "--rounds"], "--rounds needs a value"),
+        (&["bench", "--rounds", "two"], "--rounds two"),
+        (&["bench", "--rounds", "0"], "--rounds must be at least 1"),
+        (&["bench", "lesson99"], "`lesson99`"),
+        (&["bench", "--python", "/py"], "--python"),
+        (&["exercise", "no_such_exercise"], "`no_such_exercise`"),
+        (&["studio", "--port", "http"], "--port"),
+        (&["lesson", "4", "--seed", "x"], "--seed"),
+        (&["lesson", "99"], "lesson 99"),
+        (&["frobnicate"], "unknown command `frobnicate`"),
+        (&[], "name a command"),
+    ];
+    for (args, names) in cases {
+        let out = xtask(args);
+        let (stdout, err) = text(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stdout}{err}");
+        assert!(err.contains(names), "{args:?}: no {names:?} in: {err}");
+        assert!(stdout.is_empty(), "{args:?} printed: {stdout}");
     }
 }

@@ -29,8 +29,8 @@ use image::{DynamicImage, ImageFormat, RgbImage, RgbaImage};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Normal};
-use rayon::prelude::*;
 use tensor::Tensor;
+use tensor::kernels::parallel::map_runs;
 
 use crate::warp::{Affine, warp};
 
@@ -267,7 +267,7 @@ pub fn drawing_like_set(images: &Tensor, seed: u64) -> Vec<Vec<u8>> {
     })
 }
 
-/// `make(digit, index)` for every digit, on all cores, in order.
+/// `make(digit, index)` for every digit, in order (on all cores).
 fn make_set(images: &Tensor, make: impl Fn(&[f32], usize) -> Vec<u8> + Sync) -> Vec<Vec<u8>> {
     assert_eq!(
         &images.shape()[1..],
@@ -275,12 +275,9 @@ fn make_set(images: &Tensor, make: impl Fn(&[f32], usize) -> Vec<u8> + Sync) -> 
         "photo-like sets: expected [N, 1, 28, 28], got {:?}",
         images.shape()
     );
-    images
-        .data()
-        .par_chunks(28 * 28)
-        .enumerate()
-        .map(|(i, digit)| make(digit, i))
-        .collect()
+    // Handed to the kernels, which share the digits between the cores; each picture
+    // depends on its digit and its own generator only, so the set does not depend on them.
+    map_runs(images.data(), 28 * 28, |i, digit| make(digit, i))
 }
 
 /// The ink's extent in a 28 × 28 digit: the first and last columns and rows with a pixel

@@ -1,6 +1,7 @@
 //! Building and running the workbook's runner (`exercises/runner`): one cargo feature per
 //! exercise to check, built into the course's `target/`.
 
+use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -31,12 +32,15 @@ pub fn cargo() -> Command {
 }
 
 /// Builds the workbook's runner with the exercises `names` compiled in. Compiler messages
-/// are shown unless `quiet`; returns whether the build succeeded.
+/// are shown unless `quiet`; returns whether the build succeeded. `--locked`: the build
+/// reads `exercises/Cargo.lock` and never rewrites it, so checking an exercise changes no
+/// tracked file (a stale lock file is an error, not an edit).
 pub fn build(root: &Path, names: &[&str], quiet: bool) -> bool {
     let mut cmd = cargo();
     cmd.args([
         "build",
         "--release",
+        "--locked",
         "--quiet",
         "--bin",
         "workbook",
@@ -111,7 +115,8 @@ pub fn states(root: &Path, exercises: &[Exercise]) -> Vec<State> {
         .collect()
 }
 
-/// Writes the untouched skeleton of `ex` into its file.
+/// Writes the untouched skeleton of `ex` into its file, atomically: an interrupted reset
+/// leaves the learner's file as it was, never half of it.
 pub fn reset(root: &Path, ex: &Exercise) -> Result<(), String> {
     if !build(root, &[], false) {
         return Err("the workbook's runner does not build".to_string());
@@ -120,5 +125,13 @@ pub fn reset(root: &Path, ex: &Exercise) -> Result<(), String> {
         .args(["skeleton", &ex.name])
         .output()
         .map_err(|e| format!("cannot run the workbook: {e}"))?;
-    std::fs::write(&ex.file, &out.stdout).map_err(|e| format!("{}: {e}", ex.file.display()))
+    if !out.status.success() || out.stdout.is_empty() {
+        return Err(format!(
+            "the workbook gave no skeleton for `{}` ({}); {} is untouched",
+            ex.name,
+            out.status,
+            ex.file.display()
+        ));
+    }
+    atomic_file::write(&ex.file, |f| f.write_all(&out.stdout)).map_err(|e| e.to_string())
 }

@@ -1,21 +1,30 @@
-//! A crate's module graph, read from its `crate::` paths, and the search for a cycle in it.
+//! A crate's module graph, read from its paths, and the search for a cycle in it.
 //!
-//! **Nodes.** A node is a top-level module: a file `src/foo.rs`, or a folder `src/foo/`
-//! (with `src/foo.rs` or `src/foo/mod.rs`). Submodules are folded into their top-level
-//! module — `src/idx/array.rs` belongs to `idx` — so a cycle between two files of one folder
-//! is not reported; a folder is one idea, read as a whole. The crate root (`lib.rs`,
-//! `main.rs`) is the node `crate`, which declares every module and so stands above them all.
+//! **Nodes.** A node is a module: a file `src/foo.rs`, a folder `src/foo/` (with
+//! `src/foo.rs` or `src/foo/mod.rs`), a file in a folder, `src/foo/bar.rs`, which is the
+//! node `foo::bar`. The crate root (`lib.rs`, `main.rs`) is the node `crate`, which declares
+//! every top-level module and so stands above them all.
 //!
-//! **Edges.** `foo → bar` when a file of `foo` names a path `crate::bar…` in code, outside
-//! comments and string literals (a doc link is not a dependency). `crate::X` where `X` is
-//! no module is looked up in the root's `pub use m::{…}` re-exports and counts as `→ m`; an
-//! item the root defines itself counts as `→ crate`. Relative paths (`super::`, `self::`)
-//! stay inside a node and are not read.
+//! **Edges.** Modules are compared with their siblings, at every level: the top-level
+//! modules with each other, the files of a folder with each other. `a → b` when a file of
+//! `a` (or of a module under it) names, in code outside comments and string literals, a
+//! path into `b` (or a module under it): `crate::b::X`, `super::b::X` from a sibling, and
+//! every leaf of a use tree, `use crate::k::{a, b::{c, self}}` naming `k::a`, `k::b::c`
+//! and `k::b`. A name that is no module is looked up in the `pub use` re-exports of the
+//! module that holds it (`crate::Problem`, re-exported from `idx`, counts as a path into
+//! `idx`). An item the crate root defines counts as `→ crate`; the items of a folder's own
+//! file (`foo.rs` for `foo/bar.rs`) are that folder's shared ground, which its files may
+//! use, as a module may always use itself.
 //!
-//! **Why.** A crate whose top-level modules have no cycle can be read bottom-up, each module
-//! after the ones it uses — the reading order its `lib.rs` gives.
+//! **Why.** A crate whose modules have no cycle at any level can be read bottom-up, each
+//! module after the ones it uses — the reading order its `lib.rs` gives, and the order of
+//! the files of each folder.
 
 use std::collections::{BTreeMap, BTreeSet};
+
+mod paths;
+
+use paths::{absolute_paths, reexports};
 
 /// Where an edge was first seen: the file (relative to `src/`) and the 1-based line.
 pub type Site = (String, usize);
@@ -26,55 +35,98 @@ pub type Graph = BTreeMap<String, BTreeMap<String, Site>>;
 /// The node of the crate root.
 pub const ROOT: &str = "crate";
 
+/// The module a source file is, as segments from the crate root: `[]` for `lib.rs` and
+/// `main.rs`, `[foo]` for `foo.rs` and `foo/mod.rs`, `[foo, bar]` for `foo/bar.rs`.
+fn module_of(path: &str) -> Vec<String> {
+    let mut parts: Vec<String> = path.split('/').map(str::to_string).collect();
+    let file = parts.pop().unwrap_or_default();
+    let stem = file.trim_end_matches(".rs");
+    let is_root = parts.is_empty() && (stem == "lib" || stem == "main");
+    if !is_root && stem != "mod" {
+        parts.push(stem.to_string());
+    }
+    parts
+}
+
+/// A node's name: its segments joined with `::`, or [`ROOT`].
+fn node(module: &[String]) -> String {
+    if module.is_empty() {
+        ROOT.to_string()
+    } else {
+        module.join("::")
+    }
+}
+
+/// The longest start of `path` that is one of `modules`.
+fn longest_module<'a>(path: &'a [String], modules: &BTreeSet<Vec<String>>) -> &'a [String] {
+    let k = (0..=path.len())
+        .rev()
+        .find(|&k| modules.contains(&path[..k]))
+        .unwrap_or(0);
+    &path[..k]
+}
+
 /// The graph of the crate whose source files are `files`: `(path relative to src/, text)`,
 /// with `/` as separator, the root (`lib.rs` or `main.rs`) among them.
 pub fn module_graph(files: &[(String, String)]) -> Graph {
-    let node_of = |path: &str| -> Option<String> {
-        let first = path.split('/').next()?;
-        match first {
-            "lib.rs" | "main.rs" => Some(ROOT.to_string()),
-            _ => Some(first.trim_end_matches(".rs").to_string()),
+    let mut modules: BTreeSet<Vec<String>> = files.iter().map(|(p, _)| module_of(p)).collect();
+    modules.insert(Vec::new());
+    // reexported[module][name]: the absolute path `pub use` gives `name` in `module`.
+    let mut reexported: BTreeMap<Vec<String>, BTreeMap<String, Vec<String>>> = BTreeMap::new();
+    for (path, text) in files {
+        let module = module_of(path);
+        let found = reexports(&code_only(text), &module);
+        reexported.entry(module).or_default().extend(found);
+    }
+    // The module a path names: the longest module it starts with, or, where it goes on
+    // with a name that module re-exports, the module the re-export names.
+    let target = |path: &[String]| -> Vec<String> {
+        let held = longest_module(path, &modules);
+        let via = path
+            .get(held.len())
+            .and_then(|name| reexported.get(held)?.get(name));
+        match via {
+            Some(original) => longest_module(original, &modules).to_vec(),
+            None => held.to_vec(),
         }
     };
-    let modules: BTreeSet<String> = files
-        .iter()
-        .filter_map(|(p, _)| node_of(p))
-        .filter(|n| n != ROOT)
-        .collect();
-    let reexports: BTreeMap<String, String> = files
-        .iter()
-        .filter(|(p, _)| node_of(p).as_deref() == Some(ROOT))
-        .flat_map(|(_, text)| root_reexports(&code_only(text), &modules))
-        .collect();
     let mut graph = Graph::new();
     for (path, text) in files {
-        let from = node_of(path).expect("a file has a first path component");
-        graph.entry(from.clone()).or_default();
-        for (line, name) in crate_paths(&code_only(text)) {
-            let to = if modules.contains(&name) {
-                name
-            } else {
-                reexports
-                    .get(&name)
-                    .cloned()
-                    .unwrap_or_else(|| ROOT.to_string())
-            };
-            if to != from {
+        let from = module_of(path);
+        graph.entry(node(&from)).or_default();
+        for (line, named) in absolute_paths(&code_only(text), &from) {
+            if let Some((a, b)) = edge(&from, &target(&named)) {
                 graph
-                    .entry(from.clone())
+                    .entry(a)
                     .or_default()
-                    .entry(to)
+                    .entry(b)
                     .or_insert((path.clone(), line));
             }
         }
     }
-    // The root declares every module: it stands above them all.
+    // The root declares every top-level module: it stands above them all.
     let root = graph.entry(ROOT.to_string()).or_default();
-    for m in &modules {
-        root.entry(m.clone())
+    for m in modules.iter().filter(|m| m.len() == 1) {
+        root.entry(node(m))
             .or_insert(("(mod declaration)".to_string(), 0));
     }
     graph
+}
+
+/// The edge that code in module `from` naming module `to` makes, if any: between the two
+/// siblings under their deepest common module that hold them; `from`'s top-level module
+/// `→ crate` for an item of the root; none within one module, from a module down into its
+/// own children, or up into the folder file above it.
+fn edge(from: &[String], to: &[String]) -> Option<(String, String)> {
+    let common = from.iter().zip(to).take_while(|(a, b)| a == b).count();
+    if common == to.len() {
+        // `to` is `from` or holds it.
+        return (to.is_empty() && !from.is_empty()).then(|| (node(&from[..1]), ROOT.to_string()));
+    }
+    if common == from.len() {
+        return None; // down into one of its own modules
+    }
+    Some((node(&from[..=common]), node(&to[..=common])))
 }
 
 /// A cycle `[a, b, …, a]` in `graph`, if there is one (the first a depth-first search meets,
@@ -217,62 +269,124 @@ fn string_end(chars: &[char], start: usize) -> usize {
     chars.len()
 }
 
-/// The first segment of every `crate::` path in `code`, with its 1-based line: `foo` for
-/// `crate::foo::Bar`, and each of `a`, `b` for `crate::{a::X, b}`.
-fn crate_paths(code: &str) -> Vec<(usize, String)> {
-    let mut found = Vec::new();
-    for (n, line) in code.lines().enumerate() {
-        for (at, _) in line.match_indices("crate::") {
-            if line[..at]
-                .chars()
-                .next_back()
-                .is_some_and(|c| is_ident(c) || c == '$')
-            {
-                continue; // `$crate::`, `mycrate::`
-            }
-            let rest = &line[at + "crate::".len()..];
-            let heads: Vec<&str> = match rest.strip_prefix('{') {
-                Some(group) => group
-                    .split([',', '}'])
-                    .map(|item| item.trim().split("::").next().unwrap_or(""))
-                    .collect(),
-                None => vec![rest],
-            };
-            for head in heads {
-                let name: String = head.chars().take_while(|&c| is_ident(c)).collect();
-                if !name.is_empty() {
-                    found.push((n + 1, name));
-                }
-            }
-        }
-    }
-    found
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// `name → module` for every item the root re-exports with `pub use module::…;`.
-fn root_reexports(code: &str, modules: &BTreeSet<String>) -> Vec<(String, String)> {
-    let mut found = Vec::new();
-    for statement in code.split(';') {
-        let Some(at) = statement.find("pub use ") else {
-            continue;
-        };
-        let path = statement[at + "pub use ".len()..].trim();
-        let Some((module, items)) = path.split_once("::") else {
-            continue;
-        };
-        if !modules.contains(module) {
-            continue;
-        }
-        for item in items.trim_matches(|c| c == '{' || c == '}').split(',') {
-            let item = item.trim().trim_matches(|c| c == '{' || c == '}');
-            let name = match item.split_once(" as ") {
-                Some((_, alias)) => alias.trim(),
-                None => item.rsplit("::").next().unwrap_or("").trim(),
-            };
-            if !name.is_empty() {
-                found.push((name.to_string(), module.to_string()));
-            }
+    fn files(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect()
+    }
+
+    /// A crate shaped like `tensor`: a `kernels` folder whose `conv` picks between
+    /// `conv_direct` and `conv_rows`, with `chunks` available below all three; the texts
+    /// of the three files are given.
+    fn kernels(conv: &str, direct: &str, rows: &str) -> Vec<(String, String)> {
+        files(&[
+            ("lib.rs", "pub mod kernels;\npub mod window;\n"),
+            ("window.rs", "pub struct Geometry;\n"),
+            (
+                "kernels/mod.rs",
+                "pub mod conv;\npub mod conv_direct;\npub mod conv_rows;\npub mod chunks;\n",
+            ),
+            ("kernels/chunks.rs", "pub fn images_per_chunk() {}\n"),
+            ("kernels/conv.rs", conv),
+            ("kernels/conv_direct.rs", direct),
+            ("kernels/conv_rows.rs", rows),
+        ])
+    }
+
+    #[test]
+    fn a_cycle_through_a_brace_group_is_caught() {
+        // The shape of issue 24: conv names both through one group, both name conv back.
+        let graph = module_graph(&kernels(
+            "use crate::kernels::{conv_direct, conv_rows};\n",
+            "use crate::kernels::conv::images_per_chunk;\n",
+            "use crate::kernels::conv::images_per_chunk;\n",
+        ));
+        let cycle = find_cycle(&graph).expect("conv → conv_direct → conv");
+        assert_eq!(
+            cycle,
+            ["kernels::conv", "kernels::conv_direct", "kernels::conv"]
+        );
+        assert_eq!(
+            graph["kernels::conv"]["kernels::conv_rows"],
+            ("kernels/conv.rs".to_string(), 1)
+        );
+        // With the chunking rule below all three, no cycle.
+        let below = "use crate::kernels::chunks::images_per_chunk;\n";
+        let graph = module_graph(&kernels(
+            "use crate::kernels::{conv_direct, conv_rows};\n",
+            below,
+            below,
+        ));
+        assert_eq!(find_cycle(&graph), None, "{graph:#?}");
+    }
+
+    #[test]
+    fn nested_groups_self_and_super_make_edges_too() {
+        let back = "use crate::kernels::conv::forward;\n";
+        let cases = [
+            // A nested group, over several lines, as rustfmt wraps it.
+            "use crate::{\n    kernels::{chunks, conv_direct::{self as direct}},\n    window::Geometry,\n};\n",
+            // `self` inside a group names the module itself.
+            "use crate::kernels::conv_direct::{self};\n",
+            "use crate::kernels::{conv_rows::{self, Windows}, conv_direct::{self}};\n",
+            // A sibling through `super`, in a statement or an expression.
+            "fn f() { super::conv_direct::run() }\n",
+            // A glob.
+            "use crate::kernels::conv_direct::*;\n",
+        ];
+        for conv in cases {
+            let graph = module_graph(&kernels(conv, back, ""));
+            assert_eq!(
+                find_cycle(&graph).as_deref(),
+                Some(
+                    &["kernels::conv", "kernels::conv_direct", "kernels::conv"].map(String::from)[..]
+                ),
+                "{conv}"
+            );
         }
     }
-    found
+
+    #[test]
+    fn what_is_not_a_cycle_is_not_reported() {
+        let clean = kernels(
+            // The module's own tests use it through `super`; a macro's `$crate`; a nested
+            // group whose inner names belong to their prefix, not to the root.
+            "use crate::{kernels::{chunks, conv_rows::{Windows}}, window::Geometry};\n\
+             macro_rules! m { () => { $crate::kernels::conv_direct::run() } }\n\
+             #[cfg(test)]\nmod tests {\n    use super::*;\n    use crate::kernels::conv_direct;\n}\n",
+            // A folder's files may use the folder's own file.
+            "use super::*;\nuse crate::kernels::SHARED;\n",
+            "use crate::kernels::chunks::images_per_chunk;\n",
+        );
+        let graph = module_graph(&clean);
+        assert_eq!(find_cycle(&graph), None, "{graph:#?}");
+        // The old reading took `conv_rows` of `crate::{kernels::{chunks, conv_rows}}` for a
+        // top-level module; a top-level `conv_rows` using `kernels` made a false cycle.
+        let graph = module_graph(&files(&[
+            ("lib.rs", "mod kernels;\nmod conv_rows;\n"),
+            ("kernels.rs", "use crate::{window::{chunks, conv_rows}};\n"),
+            ("conv_rows.rs", "use crate::kernels::x;\n"),
+            ("window.rs", ""),
+        ]));
+        assert_eq!(find_cycle(&graph), None, "{graph:#?}");
+    }
+
+    #[test]
+    fn a_folder_reexport_points_at_the_file_that_defines_it() {
+        let mut crate_files = kernels(
+            "use crate::kernels::conv_direct;\n",
+            "use crate::kernels::forward;\n",
+            "",
+        );
+        crate_files[2].1 += "pub use conv::forward;\n";
+        let cycle = find_cycle(&module_graph(&crate_files)).expect("through the re-export");
+        assert_eq!(
+            cycle,
+            ["kernels::conv", "kernels::conv_direct", "kernels::conv"]
+        );
+    }
 }

@@ -14,26 +14,11 @@
 
 use rayon::prelude::*;
 
+use crate::kernels::chunks::images_per_chunk;
 use crate::kernels::gemm::blocked_gemm;
 use crate::kernels::im2col::{col2im_strided, im2col_strided};
 use crate::kernels::{conv_direct, conv_rows};
 use crate::window::Geometry;
-
-/// Images are split into at most this many chunks for the two cores; a fixed number (not
-/// one per thread) keeps every sum in the same order on every run, so results are
-/// reproducible.
-const CHUNKS: usize = 8;
-
-/// A chunk's `cols` matrix holds at most about this many values (4 MiB), so that it stays
-/// near the cache and large evaluation batches do not allocate hundreds of megabytes.
-const MAX_CHUNK_COLS: usize = 1 << 20;
-
-/// How many images go into one chunk: `⌈N / CHUNKS⌉`, fewer if their columns would pass
-/// [`MAX_CHUNK_COLS`]. It depends only on the shapes, never on the number of threads.
-pub(crate) fn images_per_chunk(n: usize, cols_per_image: usize) -> usize {
-    let by_size = (MAX_CHUNK_COLS / cols_per_image.max(1)).max(1);
-    n.div_ceil(CHUNKS).clamp(1, by_size)
-}
 
 /// `y = conv(x, w) + b` by the kernel that takes it (see the module docs).
 ///

@@ -30,7 +30,7 @@
 
 use rayon::prelude::*;
 
-use crate::kernels::conv::images_per_chunk;
+use crate::kernels::chunks::images_per_chunk;
 use crate::kernels::conv_rows::{Windows, by_chunk, sum_chunks, weights_by_row, weights_turned};
 use crate::kernels::parallel::zeros;
 use crate::window::Geometry;

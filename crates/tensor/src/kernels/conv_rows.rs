@@ -39,7 +39,7 @@
 
 use rayon::prelude::*;
 
-use crate::kernels::conv::images_per_chunk;
+use crate::kernels::chunks::images_per_chunk;
 use crate::kernels::gemm::blocked_gemm;
 use crate::kernels::parallel::{PAR_CHUNK, zeros};
 use crate::window::Geometry;

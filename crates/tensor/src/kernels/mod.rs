@@ -22,10 +22,11 @@
 //! the same order, to a stated tolerance where a GEMM reorders a sum).
 //!
 //! One invariant holds for every kernel: **the result does not depend on the number of
-//! threads**. Work is cut into chunks fixed by the shapes, never by the thread count, and
-//! partial sums are added in chunk order; so a seed gives the same bits on one core or two
-//! (`crates/models/tests/reproducibility.rs` checks it end to end). This module is the only
-//! place in the workspace that uses rayon or `unsafe`.
+//! threads**. Work is cut into chunks fixed by the shapes, never by the thread count (for the
+//! convolutions, by the one rule in [`chunks`]), and partial sums are added in chunk order;
+//! so a seed gives the same bits on one core or two (`crates/models/tests/reproducibility.rs`
+//! checks it end to end). This module is the only place in the workspace that uses rayon,
+//! and with `alloc_tuning` the only one with `unsafe` (tidy tests check both).
 //!
 //! **What the CPU has is asked at run time**, never assumed at build time: the `gemm` crate
 //! picks its AVX-512, AVX2+FMA or portable micro-kernel itself, and [`conv::forward`] takes
@@ -35,6 +36,7 @@
 //! in `tests/properties.rs`.
 
 pub mod batch_norm;
+pub mod chunks;
 pub mod conv;
 pub mod conv_direct;
 pub mod conv_rows;

@@ -49,6 +49,18 @@ pub fn zip_map(x: &[f32], y: &[f32], f: impl Fn(f32, f32) -> f32 + Sync) -> Vec<
         .collect()
 }
 
+/// `f(i, x_i)` for every run `x_i` of `len` values of `x` (the last may be shorter), in
+/// order, runs shared between the cores: work of any kind per run, such as making a picture
+/// of each image of a batch. The result is `x.chunks(len).enumerate().map(f)`'s, whatever
+/// the number of threads, since each run's value depends on its own run and index only.
+pub fn map_runs<T: Send>(x: &[f32], len: usize, f: impl Fn(usize, &[f32]) -> T + Sync) -> Vec<T> {
+    assert!(len > 0, "map_runs: runs of 0 values");
+    x.par_chunks(len)
+        .enumerate()
+        .map(|(i, run)| f(i, run))
+        .collect()
+}
+
 /// `out[r, j] = f(long[r, j], row[j])` for every row `r` of `long` seen as
 /// `[rows, row.len()]`: a bias row broadcast over a batch, a row at a time with no index
 /// arithmetic per element, rows shared between the cores.
@@ -87,6 +99,22 @@ mod tests {
             let plain: Vec<f32> = x.iter().zip(&y).map(|(&a, &b)| f(a, b)).collect();
             assert_eq!(zip_map(&x, &y, f), plain);
             assert_eq!(zeros(n), vec![0.0; n]);
+        }
+    }
+
+    #[test]
+    fn map_runs_equals_the_sequential_loop_on_one_or_two_threads() {
+        // Runs of 3 over 10 values: [0 1 2] [3 4 5] [6 7 8] [9], each with its index.
+        let x: Vec<f32> = (0..10).map(|i| i as f32).collect();
+        let f = |i: usize, run: &[f32]| (i, run.iter().sum::<f32>());
+        let plain: Vec<(usize, f32)> = x.chunks(3).enumerate().map(|(i, r)| f(i, r)).collect();
+        assert_eq!(plain, [(0, 3.0), (1, 12.0), (2, 21.0), (3, 9.0)]);
+        for threads in [1, 2] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("a rayon pool");
+            assert_eq!(pool.install(|| map_runs(&x, 3, f)), plain);
         }
     }
 
