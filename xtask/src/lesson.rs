@@ -10,14 +10,67 @@ use models::{Context, Lesson, Schedule, Summary};
 
 use crate::seeds;
 
-/// The flags every lesson takes, for `--help`.
-const COMMON_FLAGS: &str = "    --seed S             the seed (default: the lesson's)
-    --seeds K            run K seeds (S, S+1, …) and print min / median / max of each metric
-    --data-dir DIR       the folder holding mnist/ (default: GRADSCHOOL_DATA, then the cache)
-    --out DIR            write the run's files to DIR (default: target/lessons/NN-name/)
-    --quick              the test suite's shorter schedule, where the lesson has one
-    --help               this text
-";
+/// A flag of `cargo xtask lesson` itself, which every lesson takes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum General {
+    /// `--seed S`.
+    Seed,
+    /// `--seeds K`.
+    Seeds,
+    /// `--data-dir DIR`.
+    DataDir,
+    /// `--out DIR`.
+    Out,
+    /// `--quick`.
+    Quick,
+    /// `--help`.
+    Help,
+}
+
+/// The general flags: `(flag, its value's name, help)`. The parser, `--help` and the test
+/// that no recipe field shadows one all read this list.
+pub const GENERAL_FLAGS: [(General, &str, &str, &str); 6] = [
+    (
+        General::Seed,
+        "--seed",
+        "S",
+        "the seed (default: the lesson's)",
+    ),
+    (
+        General::Seeds,
+        "--seeds",
+        "K",
+        "run K seeds (S, S+1, …) and print min / median / max of each metric",
+    ),
+    (
+        General::DataDir,
+        "--data-dir",
+        "DIR",
+        "the folder holding mnist/ (default: GRADSCHOOL_DATA, then the cache)",
+    ),
+    (
+        General::Out,
+        "--out",
+        "DIR",
+        "write the run's files to DIR (default: target/lessons/NN-name/)",
+    ),
+    (
+        General::Quick,
+        "--quick",
+        "",
+        "the test suite's shorter schedule, where the lesson has one",
+    ),
+    (General::Help, "--help", "", "this text"),
+];
+
+/// The general flag written `arg` (`-h` is `--help`), if it is one.
+fn general(arg: &str) -> Option<General> {
+    let arg = if arg == "-h" { "--help" } else { arg };
+    GENERAL_FLAGS
+        .iter()
+        .find(|(_, flag, _, _)| *flag == arg)
+        .map(|&(g, ..)| g)
+}
 
 /// A parsed `cargo xtask lesson` command line.
 #[derive(Debug, Default)]
@@ -40,7 +93,7 @@ pub struct Request {
     pub overrides: Vec<(String, String)>,
 }
 
-/// Splits the command line into the common flags and the recipe's; a flag without its
+/// Splits the command line into the general flags and the recipe's; a flag without its
 /// value or a malformed number is an error naming the flag.
 pub fn parse(raw: &[String]) -> Result<Request, String> {
     let mut request = Request::default();
@@ -56,30 +109,30 @@ pub fn parse(raw: &[String]) -> Result<Request, String> {
             text.parse()
                 .map_err(|_| format!("{flag}: expected a whole number, got {text:?}"))
         };
-        match arg.as_str() {
-            "--seed" => request.seed = Some(number("--seed", value("--seed")?)?),
-            "--seeds" => {
-                let k = number("--seeds", value("--seeds")?)?;
+        match general(arg) {
+            Some(General::Seed) => request.seed = Some(number(arg, value(arg)?)?),
+            Some(General::Seeds) => {
+                let k = number(arg, value(arg)?)?;
                 if k == 0 {
                     return Err("--seeds: expected a whole number ≥ 1, got \"0\"".into());
                 }
                 request.seeds = Some(k as usize);
             }
-            "--data-dir" => request.data_dir = Some(PathBuf::from(value("--data-dir")?)),
-            "--out" => request.out = Some(PathBuf::from(value("--out")?)),
-            "--quick" => request.quick = true,
-            "--help" | "-h" => request.help = true,
-            flag if flag.starts_with("--") => {
-                let text = value(flag)?;
-                request.overrides.push((flag.to_string(), text));
+            Some(General::DataDir) => request.data_dir = Some(PathBuf::from(value(arg)?)),
+            Some(General::Out) => request.out = Some(PathBuf::from(value(arg)?)),
+            Some(General::Quick) => request.quick = true,
+            Some(General::Help) => request.help = true,
+            None if arg.starts_with("--") => {
+                let text = value(arg)?;
+                request.overrides.push((arg.to_string(), text));
             }
-            n if request.number.is_none() => {
+            None if request.number.is_none() => {
                 request.number = Some(
-                    n.parse()
-                        .map_err(|_| format!("expected a lesson number, got {n:?}"))?,
+                    arg.parse()
+                        .map_err(|_| format!("expected a lesson number, got {arg:?}"))?,
                 )
             }
-            extra => return Err(format!("unexpected argument {extra:?}")),
+            None => return Err(format!("unexpected argument {arg:?}")),
         }
     }
     Ok(request)
@@ -106,7 +159,10 @@ fn print_help(lesson: &Lesson, schedule: Schedule) {
     );
     print!("{}", recipe::help(&mut *(lesson.recipe)(schedule)));
     println!("\nFLAGS:");
-    print!("{COMMON_FLAGS}");
+    for (_, flag, value, help) in GENERAL_FLAGS {
+        let written = format!("{flag} {value}");
+        println!("    {:<20} {help}", written.trim_end());
+    }
 }
 
 /// Runs the lesson named by the first positional argument. Exit codes: 0 when every bar
@@ -220,6 +276,35 @@ mod tests {
         );
         assert!(parse(&args(&["3", "--seeds", "0"])).is_err());
         assert!(parse(&args(&["3", "4"])).is_err());
+    }
+
+    /// A recipe field written like a general flag could never be set: `--seeds K` would
+    /// always be read as the seed spread (lessons 1 and 4 once had such a field).
+    #[test]
+    fn no_recipe_flag_shadows_a_general_flag() {
+        assert_eq!(general("--seeds"), Some(General::Seeds));
+        assert_eq!(general("-h"), Some(General::Help));
+        for lesson in models::lessons() {
+            for schedule in [Schedule::Full, Schedule::Quick] {
+                let mut recipe = (lesson.recipe)(schedule);
+                for p in recipe.params() {
+                    let flag = recipe::flag(p.name);
+                    assert!(
+                        general(&flag).is_none(),
+                        "lesson {}: recipe field `{}` is written {flag}, a flag of `cargo \
+                         xtask lesson` itself, so it can never be set; rename the field",
+                        lesson.number,
+                        p.name
+                    );
+                }
+            }
+        }
+        let r = parse(&args(&["1", "--solved-seeds", "3", "--seeds", "2"])).unwrap();
+        assert_eq!(r.seeds, Some(2));
+        assert_eq!(
+            r.overrides,
+            [("--solved-seeds".to_string(), "3".to_string())]
+        );
     }
 
     #[test]

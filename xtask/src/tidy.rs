@@ -27,6 +27,7 @@
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
+mod listings;
 mod module_graph;
 
 use module_graph::{Graph, code_only, find_cycle, module_graph};

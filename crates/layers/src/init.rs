@@ -78,6 +78,7 @@ pub fn kaiming_normal(shape: &[usize], fan_in: usize, gain: f32, rng: &mut impl 
     Tensor::rand_normal(shape, 0.0, std, rng)
 }
 
+// ANCHOR: glorot_uniform
 /// Glorot (Xavier) uniform, Keras' default for `Dense` and `Conv2D`:
 /// `w ~ U(−bound, bound)` with `bound = √(6 / (fan_in + fan_out))`, so that
 /// `Var(w) = 2 / (fan_in + fan_out)`.
@@ -93,6 +94,7 @@ pub fn glorot_uniform(
     let bound = (6.0 / (fan_in + fan_out) as f32).sqrt();
     Tensor::rand_uniform(shape, -bound, bound, rng)
 }
+// ANCHOR_END: glorot_uniform
 
 /// Glorot (Xavier) normal: `w ~ N(0, std²)` with `std = √(2 / (fan_in + fan_out))`, as
 /// PyTorch's `xavier_normal_`. (Keras' `glorot_normal` draws from a normal truncated at two

@@ -54,11 +54,11 @@ impl Network {
         Network::ALL.into_iter().find(|n| n.name() == name)
     }
 
-    /// A freshly initialised network of this kind (the weights are replaced by [`load`];
-    /// the dropout rate does not matter outside training).
+    /// A freshly initialised network of this kind, in the course's shape (the weights are
+    /// replaced by [`load`]; the dropout rate does not matter outside training).
     pub fn build(self, rng: &mut impl Rng) -> Sequential {
         match self {
-            Network::FirstCnn => first_cnn(rng),
+            Network::FirstCnn => first_cnn(32, true, rng),
             Network::DeepCnn => deep_cnn(0.4, rng, 0),
         }
     }

@@ -6,13 +6,16 @@
 //! holds every lesson's number, name and accuracy bars in one place; `cargo xtask lesson N`,
 //! the integration tests and the README table all read it, through [`run_lesson`].
 //!
-//! The modules, each using only those before it: `recipe` (a lesson's settings as data)
-//! and `context` (what a lesson is told), `plot` and `pictures` (drawing), `history` (the
-//! numbers of each epoch), `report` (what a lesson returns, or why it stopped), `fit` (the
-//! one training loop) and `progress` (what it shows), `metrics`, `eval`, `mnist`,
-//! `networks`, `digit_model` (saved digit networks), `own_images` and `world_digits` (the lessons' tools), `lessons`, then `registry` (the list of
-//! lessons and their bars) and `summary` (the bars checked, `summary.json`).
+//! The modules, each using only those before it: `recipe` (a lesson's settings as data),
+//! `choices` (the named ones: optimizer, initialisation) and `context` (what a lesson is
+//! told), `plot` and `pictures` (drawing), `history` (the numbers of each epoch), `report`
+//! (what a lesson returns, or why it stopped), `fit` (the one training loop) and `progress`
+//! (what it shows), `metrics`, `eval`, `mnist`, `networks`, `digit_model` (saved digit
+//! networks), `own_images` and `world_digits` (the lessons' tools), `lessons`, then
+//! `registry` (the list of lessons and their bars) and `summary` (the bars checked,
+//! `summary.json`).
 
+pub mod choices;
 pub mod context;
 pub mod digit_model;
 pub mod eval;

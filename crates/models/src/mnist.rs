@@ -6,6 +6,12 @@ use data::{Dataset, Mnist, Split};
 use crate::context::Context;
 use crate::report::LessonError;
 
+/// Images in the training split of MNIST (and of Fashion-MNIST).
+pub const TRAIN_IMAGES: usize = 60_000;
+
+/// Images in the test split.
+pub const TEST_IMAGES: usize = 10_000;
+
 /// The training or test split of MNIST, from `ctx.data_root` (downloaded there, with its
 /// SHA-256 checked, if it is missing). An error is [`LessonError::Mnist`], whose message
 /// says how to point the lesson at a copy.
@@ -25,4 +31,14 @@ pub fn flat_images(set: &Mnist) -> tensor::Tensor {
     let x = set.images();
     let n = x.dim(0);
     x.into_reshape(&[n, 784])
+}
+
+/// The first `n` images of `set`, in order (the whole set if it has no more): a recipe's
+/// `train_images` or `test_images`, for a quicker run.
+pub fn first(set: Mnist, n: usize) -> Mnist {
+    if n >= set.len() {
+        return set;
+    }
+    let indices: Vec<usize> = (0..n).collect();
+    set.subset(&indices)
 }

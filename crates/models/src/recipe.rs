@@ -13,110 +13,9 @@
 
 use std::fmt;
 
-use layers::Activation;
+mod value;
 
-/// The interval a real-valued hyper-parameter must lie in.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Interval {
-    /// `(0, ∞)`: learning rates, noise levels.
-    Positive,
-    /// `[0, 1)`: a dropout rate, a momentum.
-    UnitFromZero,
-    /// `(0, 1)`: the fraction of a data set held out.
-    OpenUnit,
-}
-
-impl Interval {
-    /// Whether `v` lies in the interval (NaN never does).
-    pub fn contains(self, v: f64) -> bool {
-        match self {
-            Interval::Positive => v > 0.0 && v.is_finite(),
-            Interval::UnitFromZero => (0.0..1.0).contains(&v),
-            Interval::OpenUnit => v > 0.0 && v < 1.0,
-        }
-    }
-}
-
-impl fmt::Display for Interval {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Interval::Positive => "a number > 0",
-            Interval::UnitFromZero => "a number in [0, 1)",
-            Interval::OpenUnit => "a number in (0, 1)",
-        })
-    }
-}
-
-/// One field of a recipe, borrowed mutably, with the values it may take.
-pub enum Value<'a> {
-    /// An `f32` in an interval.
-    F32(&'a mut f32, Interval),
-    /// An `f64` in an interval.
-    F64(&'a mut f64, Interval),
-    /// A whole number ≥ 1: epochs, a batch size, a layer's width.
-    Count(&'a mut usize),
-    /// Whole numbers ≥ 1, written `1,2,3`: the hidden sizes to compare.
-    Counts(&'a mut Vec<usize>),
-    /// An activation function by name.
-    Activation(&'a mut Activation),
-}
-
-/// A named hyper-parameter: the flag is `--` followed by the name with `_` as `-`.
-pub struct Param<'a> {
-    /// The field's name, as in the struct and in JSON (`batch_size`).
-    pub name: &'static str,
-    /// One line saying what it does.
-    pub help: &'static str,
-    /// The field itself.
-    pub value: Value<'a>,
-}
-
-impl<'a> Param<'a> {
-    /// An `f32` field that must lie in `interval`.
-    pub fn f32(name: &'static str, help: &'static str, v: &'a mut f32, interval: Interval) -> Self {
-        Param {
-            name,
-            help,
-            value: Value::F32(v, interval),
-        }
-    }
-
-    /// An `f64` field that must lie in `interval`.
-    pub fn f64(name: &'static str, help: &'static str, v: &'a mut f64, interval: Interval) -> Self {
-        Param {
-            name,
-            help,
-            value: Value::F64(v, interval),
-        }
-    }
-
-    /// A whole number ≥ 1.
-    pub fn count(name: &'static str, help: &'static str, v: &'a mut usize) -> Self {
-        Param {
-            name,
-            help,
-            value: Value::Count(v),
-        }
-    }
-
-    /// A list of whole numbers ≥ 1.
-    pub fn counts(name: &'static str, help: &'static str, v: &'a mut Vec<usize>) -> Self {
-        Param {
-            name,
-            help,
-            value: Value::Counts(v),
-        }
-    }
-
-    /// An activation, by name.
-    pub fn activation(name: &'static str, help: &'static str, v: &'a mut Activation) -> Self {
-        Param {
-            name,
-            help,
-            value: Value::Activation(v),
-        }
-    }
-}
+pub use value::{Choose, Interval, Named, Param, Value};
 
 /// How long to train: the course's recipe, or the test suite's shorter one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -162,61 +61,6 @@ impl fmt::Display for RecipeError {
 
 impl std::error::Error for RecipeError {}
 
-/// The text of a value, as `--help` and the summaries show it.
-fn show(value: &Value<'_>) -> String {
-    match value {
-        Value::F32(v, _) => format!("{v}"),
-        Value::F64(v, _) => format!("{v}"),
-        Value::Count(v) => format!("{v}"),
-        Value::Counts(v) => {
-            let parts: Vec<String> = v.iter().map(|n| n.to_string()).collect();
-            parts.join(",")
-        }
-        Value::Activation(a) => a.name().to_string(),
-    }
-}
-
-/// What a field accepts, for error messages and `--help`.
-fn allowed(value: &Value<'_>) -> String {
-    match value {
-        Value::F32(_, interval) | Value::F64(_, interval) => interval.to_string(),
-        Value::Count(_) => "a whole number ≥ 1".into(),
-        Value::Counts(_) => "whole numbers ≥ 1 separated by commas, e.g. 1,2,3".into(),
-        Value::Activation(_) => {
-            let names: Vec<&str> = Activation::ALL.iter().map(|a| a.name()).collect();
-            format!("one of {}", names.join(", "))
-        }
-    }
-}
-
-/// Parses `text` into the field; `Err(())` if it does not fit (the caller says why).
-fn parse_into(value: &mut Value<'_>, text: &str) -> Result<(), ()> {
-    let count = |t: &str| t.trim().parse::<usize>().ok().filter(|&n| n >= 1);
-    let fits = |v: f64, interval: &Interval| interval.contains(v).then_some(v);
-    match value {
-        Value::F32(v, interval) => {
-            let parsed = text.parse::<f32>().ok();
-            **v = parsed
-                .filter(|&x| fits(f64::from(x), interval).is_some())
-                .ok_or(())?
-        }
-        Value::F64(v, interval) => {
-            **v = text
-                .parse::<f64>()
-                .ok()
-                .and_then(|x| fits(x, interval))
-                .ok_or(())?
-        }
-        Value::Count(v) => **v = count(text).ok_or(())?,
-        Value::Counts(v) => {
-            let parts: Option<Vec<usize>> = text.split(',').map(count).collect();
-            **v = parts.filter(|p| !p.is_empty()).ok_or(())?
-        }
-        Value::Activation(a) => **a = text.parse().map_err(|_| ())?,
-    }
-    Ok(())
-}
-
 /// Sets the field named by `flag` (`--lr`, `--batch-size`) from the text `text`.
 ///
 /// ```
@@ -240,9 +84,9 @@ pub fn set(recipe: &mut dyn Recipe, flag_text: &str, text: &str) -> Result<(), R
             ),
         });
     };
-    parse_into(&mut param.value, text).map_err(|()| RecipeError {
+    param.value.parse(text).map_err(|()| RecipeError {
         flag: flag_text.to_string(),
-        message: format!("expected {}, got {text:?}", allowed(&param.value)),
+        message: format!("expected {}, got {text:?}", param.value.allowed()),
     })
 }
 
@@ -258,23 +102,16 @@ pub fn entries(recipe: &mut dyn Recipe) -> Vec<(&'static str, String)> {
     recipe
         .params()
         .iter()
-        .map(|p| (p.name, show(&p.value)))
+        .map(|p| (p.name, p.value.show()))
         .collect()
 }
 
-/// The recipe as a JSON object: numbers as numbers, lists as arrays, names as strings.
+/// The recipe as a JSON object, field by field ([`Value::to_json`]).
 pub fn to_json(recipe: &mut dyn Recipe) -> serde_json::Value {
-    let fields = recipe.params().into_iter().map(|p| {
-        let value = match p.value {
-            // The shortest decimal of the f32 (0.001, not 0.0010000000474974513).
-            Value::F32(v, _) => serde_json::json!(v.to_string().parse::<f64>().unwrap_or(f64::NAN)),
-            Value::F64(v, _) => serde_json::json!(*v),
-            Value::Count(v) => serde_json::json!(*v),
-            Value::Counts(v) => serde_json::json!(v.clone()),
-            Value::Activation(a) => serde_json::json!(a.name()),
-        };
-        (p.name.to_string(), value)
-    });
+    let fields = recipe
+        .params()
+        .into_iter()
+        .map(|p| (p.name.to_string(), p.value.to_json()));
     serde_json::Value::Object(fields.collect())
 }
 
@@ -285,9 +122,9 @@ pub fn help(recipe: &mut dyn Recipe) -> String {
         let flag = flag(p.name);
         text.push_str(&format!(
             "    {flag:<20} {:<12} {} ({})\n",
-            show(&p.value),
+            p.value.show(),
             p.help,
-            allowed(&p.value)
+            p.value.allowed()
         ));
     }
     text
@@ -308,6 +145,8 @@ pub fn changes(
 
 #[cfg(test)]
 mod tests {
+    use layers::Activation;
+
     use super::*;
 
     /// A recipe with one field of each kind.
@@ -315,39 +154,30 @@ mod tests {
     struct Toy {
         lr: f32,
         dropout: f64,
+        scale: (f32, f32),
         batch_size: usize,
+        extra_epochs: usize,
         hidden: Vec<usize>,
         activation: Activation,
+        pool: bool,
     }
 
     impl Recipe for Toy {
         fn params(&mut self) -> Vec<Param<'_>> {
             vec![
-                Param {
-                    name: "lr",
-                    help: "learning rate",
-                    value: Value::F32(&mut self.lr, Interval::Positive),
-                },
-                Param {
-                    name: "dropout",
-                    help: "dropout rate",
-                    value: Value::F64(&mut self.dropout, Interval::UnitFromZero),
-                },
-                Param {
-                    name: "batch_size",
-                    help: "batch size",
-                    value: Value::Count(&mut self.batch_size),
-                },
-                Param {
-                    name: "hidden",
-                    help: "hidden sizes",
-                    value: Value::Counts(&mut self.hidden),
-                },
-                Param {
-                    name: "activation",
-                    help: "hidden activation",
-                    value: Value::Activation(&mut self.activation),
-                },
+                Param::f32("lr", "learning rate", &mut self.lr, Interval::Positive),
+                Param::f64(
+                    "dropout",
+                    "dropout rate",
+                    &mut self.dropout,
+                    Interval::UnitFromZero,
+                ),
+                Param::range("scale", "scales", &mut self.scale, Interval::Positive),
+                Param::count("batch_size", "batch size", &mut self.batch_size),
+                Param::count_in("extra_epochs", "more", &mut self.extra_epochs, (0, 9)),
+                Param::counts("hidden", "hidden sizes", &mut self.hidden),
+                Param::choice("activation", "hidden activation", &mut self.activation),
+                Param::bool("pool", "pooling", &mut self.pool),
             ]
         }
     }
@@ -356,9 +186,12 @@ mod tests {
         Toy {
             lr: 0.1,
             dropout: 0.2,
+            scale: (0.9, 1.1),
             batch_size: 32,
+            extra_epochs: 1,
             hidden: vec![1, 2],
             activation: Activation::Sigmoid,
+            pool: true,
         }
     }
 
@@ -370,14 +203,20 @@ mod tests {
         set(&mut r, "--hidden", "3,4,5").unwrap();
         set(&mut r, "--activation", "relu").unwrap();
         set(&mut r, "--dropout", "0").unwrap();
+        set(&mut r, "--scale", "0.7,1.3").unwrap();
+        set(&mut r, "--extra-epochs", "0").unwrap();
+        set(&mut r, "--pool", "false").unwrap();
         assert_eq!(
             r,
             Toy {
                 lr: 0.5,
                 dropout: 0.0,
+                scale: (0.7, 1.3),
                 batch_size: 7,
+                extra_epochs: 0,
                 hidden: vec![3, 4, 5],
                 activation: Activation::ReLU,
+                pool: false,
             }
         );
     }
@@ -406,12 +245,33 @@ mod tests {
             err(&mut r, "--dropout", "1"),
             "--dropout: expected a number in [0, 1), got \"1\""
         );
-        assert!(err(&mut r, "--activation", "swish").contains("one of sigmoid, tanh, relu"));
+        assert_eq!(
+            err(&mut r, "--activation", "swish"),
+            "--activation: expected one of sigmoid, tanh, relu, leaky_relu, got \"swish\""
+        );
         assert!(err(&mut r, "--hidden", "1,,2").contains("separated by commas"));
+        // A range needs two ends in order, each in the interval.
+        for bad in ["1.3,0.7", "0.7", "0.7,1.3,2", "0,1"] {
+            assert_eq!(
+                err(&mut r, "--scale", bad),
+                format!(
+                    "--scale: expected two numbers lo,hi with lo ≤ hi, each a number > 0, \
+                     got {bad:?}"
+                )
+            );
+        }
+        assert_eq!(
+            err(&mut r, "--extra-epochs", "10"),
+            "--extra-epochs: expected a whole number from 0 to 9, got \"10\""
+        );
+        assert_eq!(
+            err(&mut r, "--pool", "no"),
+            "--pool: expected true or false, got \"no\""
+        );
         assert_eq!(
             err(&mut r, "--momentum", "0.9"),
-            "--momentum: unknown flag; this lesson's recipe has --lr, --dropout, --batch-size, \
-             --hidden, --activation"
+            "--momentum: unknown flag; this lesson's recipe has --lr, --dropout, --scale, \
+             --batch-size, --extra-epochs, --hidden, --activation, --pool"
         );
         // Nothing was changed by the failed calls.
         assert_eq!(r, toy());
@@ -428,6 +288,13 @@ mod tests {
         let json = to_json(&mut run);
         assert_eq!(json["hidden"], serde_json::json!([1, 2]));
         assert_eq!(json["activation"], "sigmoid");
-        assert!(help(&mut course).contains("--batch-size"));
+        assert_eq!(json["scale"], serde_json::json!([0.9, 1.1]));
+        assert_eq!(json["pool"], serde_json::json!(true));
+        let help = help(&mut course);
+        assert!(help.contains("--batch-size"), "{help}");
+        assert!(
+            help.contains("--pool               true         pooling (true or false)"),
+            "{help}"
+        );
     }
 }

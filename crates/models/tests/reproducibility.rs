@@ -111,7 +111,7 @@ fn cnn_steps(seed: u64, steps: usize) -> (Vec<u32>, Vec<Vec<u32>>) {
     let x = data::standardize::center_unit(&mnist.images().narrow(0, 0, 384));
     let y = mnist.labels_tensor().narrow(0, 0, 384);
     let mut rng = StdRng::seed_from_u64(seed);
-    let model = models::networks::first_cnn(&mut rng);
+    let model = models::networks::first_cnn(32, true, &mut rng);
     let config = SgdConfig {
         lr: 0.01,
         momentum: 0.9,

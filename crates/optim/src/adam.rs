@@ -147,6 +147,7 @@ impl Optimizer for Adam {
         self.config = config;
     }
 
+    // ANCHOR: step
     fn step(&mut self) {
         let AdamConfig {
             lr,
@@ -172,6 +173,7 @@ impl Optimizer for Adam {
             }
         }
     }
+    // ANCHOR_END: step
 
     fn params(&self) -> &[Var] {
         &self.params

@@ -140,6 +140,7 @@ impl Optimizer for RmsProp {
         self.config = config;
     }
 
+    // ANCHOR: step
     fn step(&mut self) {
         let RmsPropConfig {
             lr,
@@ -158,6 +159,7 @@ impl Optimizer for RmsProp {
             }
         }
     }
+    // ANCHOR_END: step
 
     fn params(&self) -> &[Var] {
         &self.params

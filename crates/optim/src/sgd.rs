@@ -166,6 +166,7 @@ impl Optimizer for Sgd {
         self.config = config;
     }
 
+    // ANCHOR: step
     fn step(&mut self) {
         let SgdConfig {
             lr,
@@ -201,6 +202,7 @@ impl Optimizer for Sgd {
             }
         }
     }
+    // ANCHOR_END: step
 
     fn params(&self) -> &[Var] {
         &self.params

@@ -19,13 +19,16 @@ function showFields() {
     label.innerHTML = `${f.name} <span class="hint"></span>`;
     label.querySelector(".hint").textContent = "— " + f.help;
     let input;
-    if (f.kind === "activation") {
+    if (f.kind === "choice") {
       input = document.createElement("select");
-      for (const a of window.activations) input.add(new Option(a, a));
+      for (const c of f.choices) input.add(new Option(c, c));
+      input.value = f.value;
+    } else if (f.kind === "bool") {
+      input = document.createElement("input"); input.type = "checkbox"; input.checked = f.value;
     } else {
-      input = document.createElement("input"); input.type = "text";
+      input = document.createElement("input"); input.type = "text"; input.value = f.value;
     }
-    input.id = "field-" + f.name; input.value = f.value; input.title = f.allowed; input.dataset.name = f.name;
+    input.id = "field-" + f.name; input.title = f.allowed; input.dataset.name = f.name;
     $("fields").append(label, input);
   }
   $("seed").value = lesson.seed;
@@ -34,7 +37,9 @@ function showFields() {
 
 async function start() {
   const recipe = {};
-  for (const input of $("fields").querySelectorAll("[data-name]")) recipe[input.dataset.name] = input.value;
+  for (const input of $("fields").querySelectorAll("[data-name]")) {
+    recipe[input.dataset.name] = input.type === "checkbox" ? input.checked : input.value;
+  }
   const seed = $("seed").value.trim();
   const body = { lesson: +$("lesson").value, recipe, seed: seed === "" ? null : Number(seed) };
   const response = await fetch("/api/train", { method: "POST", body: JSON.stringify(body), headers: { "Content-Type": "application/json" } });
@@ -106,7 +111,7 @@ function follow() {
 
 async function main() {
   const list = await (await fetch("/api/lessons")).json();
-  lessons = list.lessons; window.activations = list.activations;
+  lessons = list.lessons;
   for (const l of lessons) $("lesson").add(new Option(`${l.number} · ${l.title}`, l.number));
   $("lesson").addEventListener("change", showFields);
   $("start").addEventListener("click", start);

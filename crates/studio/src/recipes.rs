@@ -40,19 +40,27 @@ pub(crate) struct Order {
     pub recipe: Value,
 }
 
-/// The kind of a field and what it accepts, for the page's form.
-fn describe(field: &Field<'_>) -> (&'static str, Value, String) {
-    match field {
+/// A field for the page's form: its kind (how the page draws it), its course value and what
+/// it accepts; a choice also lists its names (a select box), a bool is a checkbox.
+fn describe(field: &Field<'_>) -> Value {
+    let whole = |n: usize| format!("a whole number from {n} to {MAX_COUNT}");
+    let (kind, value, allowed) = match field {
         Field::F32(v, interval) => (
             "number",
             json!(recipe_number(f64::from(**v))),
             interval.to_string(),
         ),
         Field::F64(v, interval) => ("number", json!(**v), interval.to_string()),
-        Field::Count(v) => (
+        Field::Range(v, interval) => (
+            "range",
+            json!(format!("{},{}", v.0, v.1)),
+            format!("two numbers lo,hi with lo ≤ hi, each {interval}"),
+        ),
+        Field::Count(v) => ("count", json!(**v), whole(1)),
+        Field::CountIn(v, lo, hi) => (
             "count",
             json!(**v),
-            format!("a whole number from 1 to {MAX_COUNT}"),
+            format!("a whole number from {lo} to {}", (*hi).min(MAX_COUNT)),
         ),
         Field::Counts(v) => (
             "counts",
@@ -64,8 +72,18 @@ fn describe(field: &Field<'_>) -> (&'static str, Value, String) {
             ),
             format!("whole numbers from 1 to {MAX_COUNT}, separated by commas"),
         ),
-        Field::Activation(a) => ("activation", json!(a.name()), "an activation".into()),
-    }
+        Field::Choice(c) => {
+            let names = c.names();
+            return json!({
+                "kind": "choice",
+                "value": c.chosen(),
+                "allowed": format!("one of {}", names.join(", ")),
+                "choices": names,
+            });
+        }
+        Field::Bool(b) => ("bool", json!(**b), "true or false".into()),
+    };
+    json!({"kind": kind, "value": value, "allowed": allowed})
 }
 
 /// An `f32` field's value as its shortest decimal (0.1, not 0.10000000149011612).
@@ -75,7 +93,6 @@ fn recipe_number(v: f64) -> f64 {
 
 /// `GET /api/lessons`: each trainable lesson, its seed, and its recipe's fields.
 pub(crate) fn list() -> Value {
-    let activations: Vec<&str> = layers::Activation::ALL.iter().map(|a| a.name()).collect();
     let lessons: Vec<Value> = TRAINABLE
         .iter()
         .map(|&(n, _)| {
@@ -85,8 +102,10 @@ pub(crate) fn list() -> Value {
                 .params()
                 .iter()
                 .map(|p| {
-                    let (kind, value, allowed) = describe(&p.value);
-                    json!({"name": p.name, "help": p.help, "kind": kind, "value": value, "allowed": allowed})
+                    let mut field = describe(&p.value);
+                    field["name"] = json!(p.name);
+                    field["help"] = json!(p.help);
+                    field
                 })
                 .collect();
             json!({
@@ -98,13 +117,15 @@ pub(crate) fn list() -> Value {
             })
         })
         .collect();
-    json!({ "lessons": lessons, "activations": activations, "max_count": MAX_COUNT })
+    json!({ "lessons": lessons, "max_count": MAX_COUNT })
 }
 
-/// The text the command line would give for a JSON value: `0.01`, `20`, `"relu"`, `[1, 2]`.
+/// The text the command line would give for a JSON value: `0.01`, `20`, `"relu"`, `[1, 2]`,
+/// `true`.
 fn as_text(name: &str, value: &Value) -> Result<String, Problem> {
     match value {
         Value::Number(n) => Ok(n.to_string()),
+        Value::Bool(b) => Ok(b.to_string()),
         Value::String(s) => Ok(s.trim().to_string()),
         Value::Array(items) => items
             .iter()
@@ -112,7 +133,7 @@ fn as_text(name: &str, value: &Value) -> Result<String, Problem> {
             .collect::<Result<Vec<_>, _>>()
             .map(|parts| parts.join(",")),
         other => Err(Problem::bad(format!(
-            "{name}: expected a number or text, got {other}"
+            "{name}: expected a number, text or true/false, got {other}"
         ))),
     }
 }
@@ -168,7 +189,7 @@ pub(crate) fn order(body: &Value) -> Result<Order, Problem> {
 fn check_counts(run_recipe: &mut dyn Recipe) -> Result<(), Problem> {
     for p in run_recipe.params() {
         let largest = match &p.value {
-            Field::Count(v) => **v,
+            Field::Count(v) | Field::CountIn(v, _, _) => **v,
             Field::Counts(v) => v.iter().copied().max().unwrap_or(0),
             _ => 0,
         };

@@ -159,15 +159,47 @@ fn lessons_list_their_recipe_fields() {
     };
     assert_eq!(field("lr")["value"], json!(0.1));
     assert_eq!(field("hidden")["value"], json!("1,2,3"));
-    assert_eq!(field("activation")["kind"], json!("activation"));
+    assert_eq!(field("solved_seeds")["kind"], json!("count"));
+    // A choice lists its names for a select box; a bool is a checkbox.
+    let activation = field("activation");
+    assert_eq!(
+        (&activation["kind"], &activation["value"]),
+        (&json!("choice"), &json!("sigmoid"))
+    );
+    assert_eq!(
+        activation["choices"],
+        json!(["sigmoid", "tanh", "relu", "leaky_relu"])
+    );
     assert_eq!(xor["seed"], json!(42));
+    let fields_of = |n: usize| lessons[n]["fields"].as_array().unwrap().clone();
+    let regression = fields_of(1);
+    let standardize = regression
+        .iter()
+        .find(|f| f["name"] == "standardize")
+        .unwrap();
+    assert_eq!(
+        (&standardize["kind"], &standardize["value"]),
+        (&json!("bool"), &json!(true))
+    );
+    let hidden = regression
+        .iter()
+        .find(|f| f["name"] == "activation")
+        .unwrap();
+    assert_eq!(hidden["value"], json!("prelu"));
+    let optimizer = fields_of(2)
+        .into_iter()
+        .find(|f| f["name"] == "optimizer")
+        .unwrap();
+    assert_eq!(optimizer["value"], json!("rmsprop"));
+    assert_eq!(optimizer["choices"], json!(["sgd", "rmsprop", "adam"]));
 }
 
 #[test]
 fn a_run_streams_its_epochs_refuses_a_second_and_stops() {
     let f = studio(false);
     let mut events = Events::open(&f.addr);
-    let long = json!({"lesson": 1, "recipe": {"epochs": 10000, "hidden": "2,3", "seeds": 1}});
+    let long =
+        json!({"lesson": 1, "recipe": {"epochs": 10000, "hidden": "2,3", "solved_seeds": 1}});
     let started = post_json(&f.addr, "/api/train", &long);
     assert_eq!(started.status, 202, "{}", started.text());
     let (start, _) = events.until("start");
@@ -241,12 +273,13 @@ fn short_runs_of_lessons_2_and_4_finish_with_their_metrics() {
     let mut events = Events::open(&f.addr);
     let runs = [
         (
-            json!({"lesson": 2, "recipe": {"epochs": 3, "points": 200}}),
+            json!({"lesson": 2, "recipe": {"epochs": 3, "points": 200, "standardize": false}}),
             "test_mse",
             "val_loss",
         ),
         (
-            json!({"lesson": 4, "recipe": {"epochs": 2, "seeds": 1, "repeat": 2}, "seed": 3}),
+            json!({"lesson": 4, "recipe": {"epochs": 2, "median_seeds": 1, "repeat": 2,
+                   "optimizer": "sgd", "standardize": true}, "seed": 3}),
             "test_accuracy_median_of_seeds",
             "val_accuracy",
         ),
@@ -254,6 +287,11 @@ fn short_runs_of_lessons_2_and_4_finish_with_their_metrics() {
     for (order, metric, measured) in runs {
         let started = post_json(&f.addr, "/api/train", &order);
         assert_eq!(started.status, 202, "{}", started.text());
+        // The run's recipe has the page's values, booleans and names included.
+        let (start, _) = events.until("start");
+        for (name, value) in order["recipe"].as_object().unwrap() {
+            assert_eq!(&start["recipe"][name], value, "{name} in {start}");
+        }
         let (done, passed) = events.until("done");
         assert_eq!(done["stopped"], false, "{done}");
         assert!(done["metrics"][metric].is_number(), "{metric} in {done}");
@@ -300,7 +338,19 @@ fn bad_training_requests_get_a_4xx_with_a_message() {
         ("{\"lesson\": 4, \"recipe\": {\"dropout\": 1}}", "[0, 1)"),
         (
             "{\"lesson\": 1, \"recipe\": {\"lr\": true}}",
-            "expected a number or text",
+            "--lr: expected a number > 0, got \"true\"",
+        ),
+        (
+            "{\"lesson\": 1, \"recipe\": {\"lr\": {}}}",
+            "expected a number, text or true/false",
+        ),
+        (
+            "{\"lesson\": 2, \"recipe\": {\"standardize\": \"maybe\"}}",
+            "--standardize: expected true or false",
+        ),
+        (
+            "{\"lesson\": 4, \"recipe\": {\"optimizer\": \"lbfgs\"}}",
+            "--optimizer: expected one of sgd, rmsprop, adam",
         ),
         ("{\"lesson\": 1, \"recipe\": 5}", "recipe must be an object"),
         (

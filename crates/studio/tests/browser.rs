@@ -71,8 +71,28 @@ fn the_pages_work_in_a_real_browser() {
         &format!("{base}/train"),
         "document.querySelectorAll('#fields input').length > 0",
     );
+    // Lesson 4's form: a select box for each choice, a checkbox for each switch, each set to
+    // the course's value.
+    let pick = |n: &str| {
+        format!(
+            "document.getElementById('lesson').value = '{n}'; \
+             document.getElementById('lesson').dispatchEvent(new Event('change')); true"
+        )
+    };
+    browser.eval(&pick("4"));
+    assert_eq!(
+        browser.eval(
+            "[document.getElementById('field-optimizer').tagName, \
+              document.getElementById('field-optimizer').options.length, \
+              document.getElementById('field-optimizer').value, \
+              document.getElementById('field-standardize').type, \
+              document.getElementById('field-standardize').checked].join(' ')"
+        ),
+        serde_json::json!("SELECT 3 rmsprop checkbox false")
+    );
+    browser.eval(&pick("1"));
     browser.eval(
-        "for (const [n, v] of [['epochs', '10000'], ['hidden', '2,3'], ['seeds', '1']]) \
+        "for (const [n, v] of [['epochs', '10000'], ['hidden', '2,3'], ['solved_seeds', '1']]) \
          document.getElementById('field-' + n).value = v; true",
     );
     browser.click("#start");

@@ -200,7 +200,7 @@ fn cnn(lesson: &str, steps: usize, plan: Plan) -> Measured {
     let (model, mut opt, batch): (Sequential, Box<dyn Optimizer>, usize) = match lesson {
         "lesson6" => {
             let recipe = first_cnn::Recipe::course(Schedule::Full);
-            let model = models::networks::first_cnn(&mut rng);
+            let model = models::networks::first_cnn(recipe.filters, recipe.pool, &mut rng);
             let config = SgdConfig {
                 lr: recipe.lr,
                 momentum: recipe.momentum,

@@ -7,6 +7,7 @@ use tensor::{Tensor, broadcast_zip};
 use crate::var::Var;
 
 impl Var {
+    // ANCHOR: sigmoid
     /// `y = σ(x) = 1 / (1 + e^(−x))`. `σ'(x) = σ(x)(1 − σ(x)) = y(1 − y)`.
     pub fn sigmoid(&self) -> Var {
         let y = self.value().sigmoid();
@@ -14,6 +15,7 @@ impl Var {
             vec![Some(g.zip_map(y, "sigmoid", |g, s| g * (s * (1.0 - s))))]
         })
     }
+    // ANCHOR_END: sigmoid
 
     /// `y = tanh x`. `tanh'(x) = 1 − tanh²(x) = 1 − y²`.
     pub fn tanh(&self) -> Var {

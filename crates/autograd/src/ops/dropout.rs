@@ -11,6 +11,7 @@ use tensor::Tensor;
 use crate::var::Var;
 
 impl Var {
+    // ANCHOR: dropout
     /// Dropout with drop probability `p`, active only when `train` is true (in evaluation it
     /// returns its input). The random mask comes from the caller's `rng`.
     pub fn dropout(&self, p: f32, train: bool, rng: &mut impl Rng) -> Var {
@@ -32,4 +33,5 @@ impl Var {
             vec![Some(g.mul(&mask))]
         })
     }
+    // ANCHOR_END: dropout
 }

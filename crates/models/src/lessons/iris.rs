@@ -10,12 +10,16 @@
 
 use autograd::Var;
 use data::split::train_test;
-use data::{DataLoader, iris::iris};
+use data::{DataLoader, Standardizer, iris::iris};
 use layers::{Activation, Mode, Module, summary};
-use optim::{Optimizer, RmsProp, RmsPropConfig, sparse_categorical_cross_entropy};
+use optim::{
+    Adam, AdamConfig, Optimizer, RmsProp, RmsPropConfig, Sgd, SgdConfig,
+    sparse_categorical_cross_entropy,
+};
 use rand::{SeedableRng, rngs::StdRng};
 use tensor::Tensor;
 
+use crate::choices::OptimizerKind;
 use crate::context::Context;
 use crate::eval::{evaluate_probabilities, predict};
 use crate::fit::{Observer, Unwatched, Watch, fit, following};
@@ -47,16 +51,20 @@ pub struct Recipe {
     pub activation: Activation,
     /// The dropout rate after the hidden layer.
     pub dropout: f32,
-    /// RMSprop's learning rate.
+    /// The optimizer.
+    pub optimizer: OptimizerKind,
+    /// Its learning rate.
     pub lr: f32,
+    /// Whether the four measurements are standardised with the training flowers' statistics.
+    pub standardize: bool,
     /// Seeds over which the median test accuracy is taken.
-    pub seeds: usize,
+    pub median_seeds: usize,
 }
 
 impl LessonRecipe for Recipe {
     /// 80/20 split, the last 20% of the training flowers for validation, training set ×20
     /// per epoch, batches of 32, 10 epochs, 10 ReLU units, dropout 0.2, RMSprop lr 0.001,
-    /// 10 seeds.
+    /// the measurements as they are, 10 seeds.
     fn course(_schedule: Schedule) -> Recipe {
         Recipe {
             test_fraction: 0.2,
@@ -67,8 +75,10 @@ impl LessonRecipe for Recipe {
             hidden: 10,
             activation: Activation::ReLU,
             dropout: 0.2,
+            optimizer: OptimizerKind::RmsProp,
             lr: 1e-3,
-            seeds: 10,
+            standardize: false,
+            median_seeds: 10,
         }
     }
 }
@@ -97,20 +107,34 @@ impl recipe::Recipe for Recipe {
             Param::count("batch_size", "mini-batch size", &mut self.batch_size),
             Param::count("epochs", "epochs", &mut self.epochs),
             Param::count("hidden", "hidden units", &mut self.hidden),
-            Param::activation("activation", "hidden activation", &mut self.activation),
+            Param::choice("activation", "hidden activation", &mut self.activation),
             Param::f32(
                 "dropout",
                 "dropout rate after the hidden layer",
                 &mut self.dropout,
                 rate,
             ),
+            Param::choice(
+                "optimizer",
+                "the optimizer (Keras' RMSprop settings)",
+                &mut self.optimizer,
+            ),
             Param::f32(
                 "lr",
-                "RMSprop's learning rate",
+                "the optimizer's learning rate",
                 &mut self.lr,
                 Interval::Positive,
             ),
-            Param::count("seeds", "seeds for the median", &mut self.seeds),
+            Param::bool(
+                "standardize",
+                "standardise the measurements (training flowers' statistics)",
+                &mut self.standardize,
+            ),
+            Param::count(
+                "median_seeds",
+                "seeds for the median",
+                &mut self.median_seeds,
+            ),
         ]
     }
 }
@@ -125,6 +149,35 @@ struct Part {
 struct Run {
     model: layers::Sequential,
     history: History,
+}
+
+/// The recipe's optimizer over `params` at the recipe's learning rate: RMSprop with Keras'
+/// settings (the course's), plain SGD, or Adam with PyTorch's settings.
+fn optimizer(recipe: &Recipe, params: Vec<Var>) -> Box<dyn Optimizer> {
+    let lr = recipe.lr;
+    match recipe.optimizer {
+        OptimizerKind::RmsProp => Box::new(RmsProp::new(
+            params,
+            RmsPropConfig {
+                lr,
+                ..RmsPropConfig::keras()
+            },
+        )),
+        OptimizerKind::Sgd => Box::new(Sgd::new(
+            params,
+            SgdConfig {
+                lr,
+                ..SgdConfig::default()
+            },
+        )),
+        OptimizerKind::Adam => Box::new(Adam::new(
+            params,
+            AdamConfig {
+                lr,
+                ..AdamConfig::default()
+            },
+        )),
+    }
 }
 
 /// Trains from the initialisation, dropout masks and shuffles drawn with `seed`.
@@ -142,11 +195,7 @@ fn train(
         &mut rng,
         seed,
     );
-    let config = RmsPropConfig {
-        lr: recipe.lr,
-        ..RmsPropConfig::keras()
-    };
-    let mut opt = RmsProp::new(model.parameters(), config);
+    let mut opt = optimizer(recipe, model.parameters());
     // "The training set repeated 20 times": one epoch sees every flower 20 times.
     let (x_rep, y_rep) = (
         Tensor::concat(&vec![&fit_part.x; recipe.repeat], 0),
@@ -157,6 +206,7 @@ fn train(
     let history = fit(
         recipe.epochs,
         |_| loader.shuffled(&mut rng),
+        // ANCHOR: step
         |(x_b, y_b)| {
             let y_hat = model.forward(&Var::constant(x_b), Mode::Train);
             let loss = sparse_categorical_cross_entropy(&y_hat, &y_b);
@@ -165,6 +215,7 @@ fn train(
             opt.step();
             loss.item()
         },
+        // ANCHOR_END: step
         |_| {
             let train_acc = accuracy(
                 &predict(&model, &fit_part.x, 256).argmax_rows(),
@@ -200,9 +251,19 @@ pub fn run_watched(ctx: &Context, watch: &dyn Watch) -> Result<Outcome, LessonEr
     // Keras' validation_split: the last fraction of the training rows, before shuffling.
     let n_val = (train_rows.len() as f64 * recipe.val_fraction).round() as usize;
     let (fit_rows, val_rows) = train_rows.split_at(train_rows.len() - n_val);
-    let part_of = |rows: &[usize]| Part {
-        x: set.x.select_rows(rows),
-        y: set.y.select_rows(rows),
+    // Standardised, if asked, with the statistics of the flowers the network trains on.
+    let scaler = recipe
+        .standardize
+        .then(|| Standardizer::fit(&set.x.select_rows(fit_rows)));
+    let part_of = |rows: &[usize]| {
+        let x = set.x.select_rows(rows);
+        Part {
+            x: match &scaler {
+                Some(scaler) => scaler.apply(&x),
+                None => x,
+            },
+            y: set.y.select_rows(rows),
+        }
     };
     let parts = (part_of(fit_rows), part_of(val_rows), part_of(&test_rows));
     let (_, val, test) = &parts;
@@ -293,7 +354,7 @@ pub fn run_watched(ctx: &Context, watch: &dyn Watch) -> Result<Outcome, LessonEr
     out.history = run.history;
 
     let mut accuracies = Vec::new();
-    for s in 0..recipe.seeds as u64 {
+    for s in 0..recipe.median_seeds as u64 {
         let mut stop = following(watch, None);
         let run = train(
             &recipe,
@@ -312,7 +373,7 @@ pub fn run_watched(ctx: &Context, watch: &dyn Watch) -> Result<Outcome, LessonEr
         .collect();
     println!(
         "test accuracy over {} seeds: {}",
-        recipe.seeds,
+        recipe.median_seeds,
         text.join(", ")
     );
     out.metric("test_accuracy_median_of_seeds", median(&mut accuracies));

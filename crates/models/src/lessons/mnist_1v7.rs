@@ -14,6 +14,7 @@ use layers::{Activation, Mode, Module, summary};
 use optim::{Optimizer, Sgd, SgdConfig, bce};
 use rand::{SeedableRng, rngs::StdRng};
 
+use crate::choices::Init;
 use crate::context::Context;
 use crate::eval::{predict, threshold};
 use crate::fit::fit;
@@ -36,11 +37,13 @@ pub struct Recipe {
     pub hidden: usize,
     /// The hidden layer's activation.
     pub activation: Activation,
+    /// How the weights start.
+    pub init: Init,
 }
 
 impl LessonRecipe for Recipe {
-    /// Plain SGD with lr 0.001 on the full training set, 500 epochs, 256 tanh units. The
-    /// test suite's shorter schedule: 200 epochs.
+    /// Plain SGD with lr 0.001 on the full training set, 500 epochs, 256 tanh units,
+    /// Keras' Glorot initialisation. The test suite's shorter schedule: 200 epochs.
     fn course(schedule: Schedule) -> Recipe {
         Recipe {
             lr: 0.001,
@@ -50,6 +53,7 @@ impl LessonRecipe for Recipe {
             },
             hidden: 256,
             activation: Activation::Tanh,
+            init: Init::Glorot,
         }
     }
 }
@@ -67,18 +71,21 @@ impl recipe::Recipe for Recipe {
             Param::f32("lr", "SGD learning rate", &mut self.lr, Interval::Positive),
             Param::count("epochs", "full-batch steps", &mut self.epochs),
             Param::count("hidden", "hidden units", &mut self.hidden),
-            Param::activation("activation", "hidden activation", &mut self.activation),
+            Param::choice("activation", "hidden activation", &mut self.activation),
+            Param::choice("init", "how the weights start", &mut self.init),
         ]
     }
 }
 
-/// The network of `recipe` as training starts from `seed`: Glorot-uniform weights and zero
-/// biases, drawn from a generator seeded with `seed`. The PyTorch trajectory script starts
-/// from the same numbers (`cargo run -p models --example export_lesson3_init` writes them).
+/// The network of `recipe` as training starts from `seed`: the course's Glorot-uniform
+/// weights and zero biases (or `recipe.init`'s), drawn from a generator seeded with `seed`.
+/// The PyTorch trajectory script starts from the same numbers (`cargo run -p models
+/// --example export_lesson3_init` writes them).
 pub fn initial_model(recipe: &Recipe, seed: u64) -> layers::Sequential {
     mnist_1v7_net(
         recipe.hidden,
         recipe.activation,
+        recipe.init,
         &mut StdRng::seed_from_u64(seed),
     )
 }
@@ -127,6 +134,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     out.history = fit(
         recipe.epochs,
         |_| std::iter::once(()),
+        // ANCHOR: step
         |()| {
             let y_hat = model.forward(&x, Mode::Train);
             let loss = bce(&y_hat, &y_train);
@@ -136,6 +144,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
             step_accuracy.set(accuracy(&threshold(&y_hat.value()), &truth_train));
             loss.item()
         },
+        // ANCHOR_END: step
         |_| vec![("train_accuracy", step_accuracy.get())],
         &mut [&mut progress],
     )?;

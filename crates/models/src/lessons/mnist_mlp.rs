@@ -10,44 +10,55 @@ use std::cell::Cell;
 use autograd::Var;
 use data::{DataLoader, Split};
 use layers::{Activation, Mode, Module, summary};
-use optim::{Adam, AdamConfig, Optimizer, cross_entropy};
+use optim::{Adam, AdamConfig, Optimizer, RmsProp, RmsPropConfig, Sgd, SgdConfig, cross_entropy};
 use rand::{SeedableRng, rngs::StdRng};
 
+use crate::choices::OptimizerKind;
 use crate::context::Context;
 use crate::eval::{evaluate_logits, predict};
 use crate::fit::fit;
 use crate::metrics::{classes, confusion, print_confusion};
-use crate::mnist::load;
+use crate::mnist::{TEST_IMAGES, TRAIN_IMAGES, first, load};
 use crate::networks::mnist_mlp;
 use crate::plot::{self, Labels, Series};
 use crate::progress::Progress;
-use crate::recipe::{self, Interval, LessonRecipe, Param, Schedule};
+use crate::recipe::{self, Interval, LessonRecipe, Named, Param, Schedule};
 use crate::report::{LessonError, Outcome, OutputError};
 
 /// The course's recipe.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Recipe {
-    /// Adam's learning rate.
+    /// The optimizer.
+    pub optimizer: OptimizerKind,
+    /// Its learning rate.
     pub lr: f32,
     /// Mini-batch size.
     pub batch_size: usize,
     /// Epochs.
     pub epochs: usize,
-    /// Hidden units.
-    pub hidden: usize,
-    /// The hidden layer's activation.
+    /// The width of each hidden layer.
+    pub hidden: Vec<usize>,
+    /// The hidden layers' activation.
     pub activation: Activation,
+    /// Training images used: the first this many of 60,000.
+    pub train_images: usize,
+    /// Test images measured: the first this many of 10,000.
+    pub test_images: usize,
 }
 
 impl LessonRecipe for Recipe {
-    /// Adam lr 0.001, batches of 64, 10 epochs, 128 ReLU units.
+    /// Adam lr 0.001, batches of 64, 10 epochs, one hidden layer of 128 ReLU units, all of
+    /// MNIST.
     fn course(_schedule: Schedule) -> Recipe {
         Recipe {
+            optimizer: OptimizerKind::Adam,
             lr: 1e-3,
             batch_size: 64,
             epochs: 10,
-            hidden: 128,
+            hidden: vec![128],
             activation: Activation::ReLU,
+            train_images: TRAIN_IMAGES,
+            test_images: TEST_IMAGES,
         }
     }
 }
@@ -55,38 +66,87 @@ impl LessonRecipe for Recipe {
 impl recipe::Recipe for Recipe {
     fn params(&mut self) -> Vec<Param<'_>> {
         vec![
+            Param::choice(
+                "optimizer",
+                "the optimizer (PyTorch's settings)",
+                &mut self.optimizer,
+            ),
             Param::f32(
                 "lr",
-                "Adam's learning rate",
+                "the optimizer's learning rate",
                 &mut self.lr,
                 Interval::Positive,
             ),
             Param::count("batch_size", "mini-batch size", &mut self.batch_size),
             Param::count("epochs", "passes over the training set", &mut self.epochs),
-            Param::count("hidden", "hidden units", &mut self.hidden),
-            Param::activation("activation", "hidden activation", &mut self.activation),
+            Param::counts("hidden", "hidden layers' widths", &mut self.hidden),
+            Param::choice("activation", "hidden activation", &mut self.activation),
+            Param::count_in(
+                "train_images",
+                "training images used, the first N",
+                &mut self.train_images,
+                (1, TRAIN_IMAGES),
+            ),
+            Param::count_in(
+                "test_images",
+                "test images measured, the first N",
+                &mut self.test_images,
+                (1, TEST_IMAGES),
+            ),
         ]
+    }
+}
+
+/// The recipe's optimizer over `params` at the recipe's learning rate, each with PyTorch's
+/// settings: Adam (the course's), plain SGD, or RMSprop.
+fn optimizer(recipe: &Recipe, params: Vec<Var>) -> Box<dyn Optimizer> {
+    let lr = recipe.lr;
+    match recipe.optimizer {
+        OptimizerKind::Adam => Box::new(Adam::new(
+            params,
+            AdamConfig {
+                lr,
+                ..AdamConfig::default()
+            },
+        )),
+        OptimizerKind::Sgd => Box::new(Sgd::new(
+            params,
+            SgdConfig {
+                lr,
+                ..SgdConfig::default()
+            },
+        )),
+        OptimizerKind::RmsProp => Box::new(RmsProp::new(
+            params,
+            RmsPropConfig {
+                lr,
+                ..RmsPropConfig::default()
+            },
+        )),
     }
 }
 
 /// Runs the lesson.
 pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
-    let (train_set, test_set) = (load(ctx, Split::Train)?, load(ctx, Split::Test)?);
+    let recipe: Recipe = ctx.recipe();
+    let train_set = first(load(ctx, Split::Train)?, recipe.train_images);
+    let test_set = first(load(ctx, Split::Test)?, recipe.test_images);
     let (x_train, y_train) = (train_set.images(), train_set.labels_tensor());
     let (x_test, y_test) = (test_set.images(), test_set.labels_tensor());
     let mut out = Outcome::default();
-    let recipe: Recipe = ctx.recipe();
     let mut rng = StdRng::seed_from_u64(ctx.seed);
-    let model = mnist_mlp(recipe.hidden, recipe.activation, &mut rng);
+    let model = mnist_mlp(&recipe.hidden, recipe.activation, &mut rng);
     println!("{}", summary(&model, &[1, 28, 28]));
-    let config = AdamConfig {
-        lr: recipe.lr,
-        ..AdamConfig::default()
-    };
-    let mut opt = Adam::new(model.parameters(), config);
+    let mut opt = optimizer(&recipe, model.parameters());
     let loader = DataLoader::new(&x_train, &y_train, recipe.batch_size);
     let truth_test = classes(&y_test);
-    let title = format!("784 → {} {} → 10, Adam", recipe.hidden, recipe.activation);
+    let widths: Vec<String> = recipe.hidden.iter().map(|h| h.to_string()).collect();
+    let title = format!(
+        "784 → {} {} → 10, {}",
+        widths.join(" → "),
+        recipe.activation,
+        recipe.optimizer.name()
+    );
     let mut progress = Progress::new(&title, recipe.epochs, loader.num_batches());
     // Like Keras, the training accuracy is counted on the batches as they are trained.
     let right = Cell::new(0);
@@ -96,6 +156,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
             right.set(0);
             loader.shuffled(&mut rng)
         },
+        // ANCHOR: step
         |(x_b, y_b)| {
             let logits = model.forward(&Var::constant(x_b), Mode::Train);
             let loss = cross_entropy(&logits, &y_b);
@@ -110,6 +171,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
             right.set(right.get() + hits.count());
             loss.item()
         },
+        // ANCHOR_END: step
         |_| {
             let (test_loss, test_accuracy) = evaluate_logits(&model, &x_test, &y_test, 1000);
             vec![

@@ -19,13 +19,14 @@ use optim::{Optimizer, Sgd, SgdConfig, mse};
 use rand::{SeedableRng, rngs::StdRng};
 use tensor::Tensor;
 
+use crate::choices::HiddenActivation;
 use crate::context::Context;
 use crate::eval::predict;
 use crate::fit::{Unwatched, Watch, fit, following};
 use crate::networks::{forward_pass_net, regression_net};
 use crate::plot::{self, Labels, Series};
 use crate::progress::Progress;
-use crate::recipe::{self, Interval, LessonRecipe, Param, Schedule};
+use crate::recipe::{self, Interval, LessonRecipe, Named, Param, Schedule};
 use crate::report::{LessonError, Outcome};
 
 /// The regression recipe.
@@ -45,11 +46,15 @@ pub struct Recipe {
     pub batch_size: usize,
     /// Passes over the training set.
     pub epochs: usize,
+    /// The activation after each hidden layer.
+    pub activation: HiddenActivation,
+    /// Whether `x` and `y` are standardised with the training set's statistics.
+    pub standardize: bool,
 }
 
 impl LessonRecipe for Recipe {
     /// 1,000 points, noise std 0.2, a 70/15/15 split, SGD lr 0.05, shuffled batches of
-    /// 100, 1,000 epochs.
+    /// 100, 1,000 epochs, PReLU, standardised data.
     fn course(_schedule: Schedule) -> Recipe {
         Recipe {
             points: 1000,
@@ -59,6 +64,8 @@ impl LessonRecipe for Recipe {
             lr: 0.05,
             batch_size: 100,
             epochs: 1000,
+            activation: HiddenActivation::PReLU,
+            standardize: true,
         }
     }
 }
@@ -89,10 +96,17 @@ impl recipe::Recipe for Recipe {
             Param::f32("lr", "SGD learning rate", &mut self.lr, positive),
             Param::count("batch_size", "mini-batch size", &mut self.batch_size),
             Param::count("epochs", "passes over the training set", &mut self.epochs),
+            Param::choice("activation", "hidden activation", &mut self.activation),
+            Param::bool(
+                "standardize",
+                "standardise x and y (the training set's statistics)",
+                &mut self.standardize,
+            ),
         ]
     }
 }
 
+// ANCHOR: forward_with_nalgebra
 /// `σ(XW + J·b)` layer by layer with nalgebra, reading the weights out of `model`'s
 /// `Linear` layers. PyTorch stores `W` as `[out, in]`, so the matrix in `XW` is its transpose.
 fn forward_with_nalgebra(model: &Sequential, x: &DMatrix<f32>) -> DMatrix<f32> {
@@ -116,6 +130,7 @@ fn forward_with_nalgebra(model: &Sequential, x: &DMatrix<f32>) -> DMatrix<f32> {
     }
     a
 }
+// ANCHOR_END: forward_with_nalgebra
 
 /// Part 1: the layer code and nalgebra agree. Returns the largest difference.
 fn forward_pass(seed: u64) -> f64 {
@@ -181,7 +196,8 @@ pub fn run_watched(ctx: &Context, watch: &dyn Watch) -> Result<Outcome, LessonEr
     out.metric("max_abs_diff_vs_nalgebra", forward_pass(ctx.seed));
     out.files.push(activations_picture(ctx)?);
 
-    // Part 3: regression. Draw, split, then standardise with the training set's statistics.
+    // Part 3: regression. Draw, split, then standardise with the training set's statistics
+    // (or keep the data as drawn, if the recipe says so).
     let recipe: Recipe = ctx.recipe();
     let mut rng = StdRng::seed_from_u64(ctx.seed);
     let set = regression_1d(recipe.points, recipe.noise_std, &mut rng);
@@ -191,10 +207,14 @@ pub fn run_watched(ctx: &Context, watch: &dyn Watch) -> Result<Outcome, LessonEr
         recipe.test_fraction,
         &mut rng,
     );
-    let (x_scaler, y_scaler) = (
-        Standardizer::fit(&set.x.select_rows(&split.train)),
-        Standardizer::fit(&set.y.select_rows(&split.train)),
-    );
+    let (x_scaler, y_scaler) = if recipe.standardize {
+        (
+            Standardizer::fit(&set.x.select_rows(&split.train)),
+            Standardizer::fit(&set.y.select_rows(&split.train)),
+        )
+    } else {
+        (unchanged(), unchanged())
+    };
     let part = |rows: &[usize]| {
         (
             x_scaler.apply(&set.x.select_rows(rows)),
@@ -206,8 +226,13 @@ pub fn run_watched(ctx: &Context, watch: &dyn Watch) -> Result<Outcome, LessonEr
     // In standardised units the noise variance is noise_std² / σ_y²: no model can beat it.
     let sigma_y = y_scaler.std.item() as f64;
     let noise_floor = set.noise_floor() as f64 / (sigma_y * sigma_y);
+    let units = if recipe.standardize {
+        "standardised units"
+    } else {
+        "original units"
+    };
 
-    let model = regression_net(&mut rng);
+    let model = regression_net(recipe.activation, &mut rng);
     println!("{}", summary(&model, &[1]));
     let config = SgdConfig {
         lr: recipe.lr,
@@ -215,16 +240,13 @@ pub fn run_watched(ctx: &Context, watch: &dyn Watch) -> Result<Outcome, LessonEr
     };
     let mut opt = Sgd::new(model.parameters(), config);
     let loader = DataLoader::new(&x_train, &y_train, recipe.batch_size);
-    let mut progress = Progress::new(
-        "1 → 3 → 2 → 1 PReLU regression",
-        recipe.epochs,
-        loader.num_batches(),
-    )
-    .every(100);
+    let title = format!("1 → 3 → 2 → 1 {} regression", recipe.activation.name());
+    let mut progress = Progress::new(&title, recipe.epochs, loader.num_batches()).every(100);
     let mut follow = following(watch, Some("regression"));
     out.history = fit(
         recipe.epochs,
         |_| loader.shuffled(&mut rng),
+        // ANCHOR: step
         |(x_b, y_b)| {
             let y_hat = model.forward(&Var::constant(x_b), Mode::Train);
             let loss = mse(&y_hat, &y_b);
@@ -233,6 +255,7 @@ pub fn run_watched(ctx: &Context, watch: &dyn Watch) -> Result<Outcome, LessonEr
             opt.step();
             loss.item()
         },
+        // ANCHOR_END: step
         |_| vec![("val_loss", mse_of(&model, &x_valid, &y_valid))],
         &mut [&mut progress, &mut follow],
     )?;
@@ -242,13 +265,13 @@ pub fn run_watched(ctx: &Context, watch: &dyn Watch) -> Result<Outcome, LessonEr
     }
 
     let test_mse = mse_of(&model, &x_test, &y_test);
-    println!("test MSE {test_mse:.4} vs noise floor {noise_floor:.4} (standardised units)");
+    println!("test MSE {test_mse:.4} vs noise floor {noise_floor:.4} ({units})");
     out.metric("test_mse", test_mse);
     out.metric("noise_floor_mse", noise_floor);
     out.metric("test_mse_over_noise_floor", test_mse / noise_floor);
 
     let labels = Labels {
-        title: "Regression: mean squared error per epoch (standardised units)".into(),
+        title: format!("Regression: mean squared error per epoch ({units})"),
         x: "epoch".into(),
         y: "MSE".into(),
         ..Labels::default()
@@ -265,6 +288,14 @@ pub fn run_watched(ctx: &Context, watch: &dyn Watch) -> Result<Outcome, LessonEr
         ctx, &model, &set.x, &set.y, &x_scaler, &y_scaler,
     )?);
     Ok(out)
+}
+
+/// A standardiser that changes nothing (`μ = 0`, `σ = 1`): the data as drawn.
+fn unchanged() -> Standardizer {
+    Standardizer {
+        mean: Tensor::zeros(&[1, 1]),
+        std: Tensor::ones(&[1, 1]),
+    }
 }
 
 /// The mean squared error of `model` on `(x, y)`.

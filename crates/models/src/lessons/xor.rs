@@ -38,7 +38,7 @@ pub struct Recipe {
     /// The hidden layer's activation.
     pub activation: Activation,
     /// Seeds over which to count how often each size solves XOR.
-    pub seeds: usize,
+    pub solved_seeds: usize,
 }
 
 impl LessonRecipe for Recipe {
@@ -51,7 +51,7 @@ impl LessonRecipe for Recipe {
             epochs: 500,
             hidden: vec![1, 2, 3],
             activation: Activation::Sigmoid,
-            seeds: 10,
+            solved_seeds: 10,
         }
     }
 }
@@ -63,8 +63,12 @@ impl recipe::Recipe for Recipe {
             Param::f32("lr", "SGD learning rate", &mut self.lr, Interval::Positive),
             Param::count("epochs", "passes over the points", &mut self.epochs),
             Param::counts("hidden", "hidden sizes to compare", &mut self.hidden),
-            Param::activation("activation", "hidden activation", &mut self.activation),
-            Param::count("seeds", "seeds for the solved count", &mut self.seeds),
+            Param::choice("activation", "hidden activation", &mut self.activation),
+            Param::count(
+                "solved_seeds",
+                "seeds for the solved count",
+                &mut self.solved_seeds,
+            ),
         ]
     }
 }
@@ -139,6 +143,7 @@ fn train(
     let history = fit(
         recipe.epochs,
         |_| loader.in_order(),
+        // ANCHOR: step
         |(x_b, y_b)| {
             let y_hat = model.forward(&Var::constant(x_b), Mode::Train);
             let loss = bce(&y_hat, &y_b);
@@ -147,6 +152,7 @@ fn train(
             opt.step();
             loss.item()
         },
+        // ANCHOR_END: step
         |epoch| {
             let predicted = threshold(&predict(&model, x, 1024));
             if let Some(shown) = shown.filter(|s| s.watch.wants_regions(epoch)) {
@@ -250,11 +256,11 @@ pub fn run_watched(ctx: &Context, watch: &dyn Watch) -> Result<Outcome, LessonEr
 
     println!(
         "How often does each H solve XOR (100% accuracy) over {} seeds?",
-        recipe.seeds
+        recipe.solved_seeds
     );
     for &h in &recipe.hidden {
         let mut solved = 0;
-        for s in 0..recipe.seeds as u64 {
+        for s in 0..recipe.solved_seeds as u64 {
             let mut stop = following(watch, None);
             let run = train(&recipe, h, (&x, &y), ctx.seed + s, &mut [&mut stop], None)?;
             if watch.stop_requested() {
@@ -262,9 +268,9 @@ pub fn run_watched(ctx: &Context, watch: &dyn Watch) -> Result<Outcome, LessonEr
             }
             solved += usize::from(run.history.last("train_accuracy") == Some(1.0));
         }
-        println!("  H = {h}: {solved}/{}", recipe.seeds);
+        println!("  H = {h}: {solved}/{}", recipe.solved_seeds);
         out.metric(&format!("solved_h{h}"), solved as f64);
     }
-    out.metric("seeds", recipe.seeds as f64);
+    out.metric("seeds", recipe.solved_seeds as f64);
     Ok(out)
 }
