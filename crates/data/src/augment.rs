@@ -127,12 +127,12 @@ pub fn random_affine(x: &Tensor, range: &AffineRange, rng: &mut impl Rng) -> Ten
     Tensor::from_parts("random_affine", out, x.shape())
 }
 
-/// Each image of `x` shifted by a random crop of its zero-padded copy and, with chance ½,
-/// mirrored left to right: torchvision's `RandomCrop(H, padding=pad)` followed by
+/// Each image of `x` shifted by a random crop of its zero-padded copy and, if `flip`, with
+/// chance ½ mirrored left to right: torchvision's `RandomCrop(H, padding=pad)` followed by
 /// `RandomHorizontalFlip()`, the augmentation of the ResNet papers' CIFAR runs. For each
-/// image, offsets `dy, dx` are drawn uniformly from `−pad..=pad` and
-/// `out[i, j] = x[i + dy, j' + dx]` (0 outside the image), with `j' = W − 1 − j` if flipped,
-/// else `j`.
+/// image, offsets `dy, dx` are drawn uniformly from `−pad..=pad` (then, if `flip`, a coin)
+/// and `out[i, j] = x[i + dy, j' + dx]` (0 outside the image), with `j' = W − 1 − j` if
+/// flipped, else `j`.
 ///
 /// A coat mirrored is still a coat, so flips suit Fashion-MNIST; they would not suit digits
 /// (a mirrored 3 is no digit at all).
@@ -145,11 +145,11 @@ pub fn random_affine(x: &Tensor, range: &AffineRange, rng: &mut impl Rng) -> Ten
 /// use tensor::Tensor;
 /// let x = Tensor::from_vec((1..=9).map(|v| v as f32).collect(), &[1, 1, 3, 3]).unwrap();
 /// // With no padding the crop cannot move; only the flip is random.
-/// let y = data::augment::random_crop_flip(&x, 0, &mut StdRng::seed_from_u64(0));
+/// let y = data::augment::random_crop_flip(&x, 0, true, &mut StdRng::seed_from_u64(0));
 /// let flipped = [3.0, 2.0, 1.0, 6.0, 5.0, 4.0, 9.0, 8.0, 7.0];
 /// assert!(y.data() == x.data() || y.data() == flipped);
 /// ```
-pub fn random_crop_flip(x: &Tensor, pad: usize, rng: &mut impl Rng) -> Tensor {
+pub fn random_crop_flip(x: &Tensor, pad: usize, flip: bool, rng: &mut impl Rng) -> Tensor {
     let &[_, c, h, w] = x.shape() else {
         panic!(
             "random_crop_flip: expected [N, C, H, W], got {:?}",
@@ -161,7 +161,7 @@ pub fn random_crop_flip(x: &Tensor, pad: usize, rng: &mut impl Rng) -> Tensor {
     for (image, moved) in x.data().chunks(c * h * w).zip(out.chunks_mut(c * h * w)) {
         let dy = rng.random_range(-pad..=pad) as isize;
         let dx = rng.random_range(-pad..=pad) as isize;
-        let flip = rng.random_bool(0.5);
+        let flip = flip && rng.random_bool(0.5);
         for (plane, moved) in image.chunks(h * w).zip(moved.chunks_mut(h * w)) {
             for i in 0..h {
                 let src_i = i as isize + dy;

@@ -3,7 +3,7 @@
 //! the learned PReLU). Each is a [`Named`] enum, so `--optimizer sgd` on the command line,
 //! the studio's select box and `summary.json` all use the same names.
 
-use layers::{Activation, Linear, PReLU, Sequential};
+use layers::{Activation, BlockKind, Linear, PReLU, Sequential};
 use rand::Rng;
 
 use crate::recipe::Named;
@@ -130,5 +130,14 @@ mod tests {
         let mut init = Init::Glorot;
         assert!(!init.choose("kaiming"));
         assert_eq!(init, Init::Glorot);
+    }
+}
+
+/// Lesson 8's three networks of one shape: plain, batch-normalised, residual.
+impl Named for BlockKind {
+    const ALL: &'static [BlockKind] = &BlockKind::ALL;
+
+    fn name(self) -> &'static str {
+        BlockKind::name(self)
     }
 }

@@ -58,6 +58,8 @@ pub struct Recipe {
     pub weight_decay: f32,
     /// Pixels of zero padding around each image before the random crop (0: no crops).
     pub crop_padding: usize,
+    /// Whether each training image is mirrored left–right with chance ½.
+    pub flip: bool,
     /// Training images used (the first of the 60,000).
     pub train_images: usize,
 }
@@ -83,6 +85,7 @@ impl LessonRecipe for Recipe {
             momentum: 0.9,
             weight_decay: 5e-4,
             crop_padding: 2,
+            flip: true,
             train_images,
         }
     }
@@ -91,6 +94,11 @@ impl LessonRecipe for Recipe {
 impl recipe::Recipe for Recipe {
     fn params(&mut self) -> Vec<Param<'_>> {
         vec![
+            Param::choice(
+                "variant",
+                "plain convolutions, with batch normalisation, or with shortcuts too",
+                &mut self.variant,
+            ),
             Param::counts("widths", "channels of each stage", &mut self.widths),
             Param::count("blocks", "blocks per stage", &mut self.blocks),
             Param::count("epochs", "passes over the training set", &mut self.epochs),
@@ -114,6 +122,13 @@ impl recipe::Recipe for Recipe {
                 &mut self.weight_decay,
                 Interval::UnitFromZero,
             ),
+            Param::count_in(
+                "crop_padding",
+                "pixels of padding for the random crops (0: none)",
+                &mut self.crop_padding,
+                (0, 14),
+            ),
+            Param::bool("flip", "mirror training images at random", &mut self.flip),
             Param::count(
                 "train_images",
                 "training images used (at most 60000)",
@@ -189,7 +204,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         recipe.epochs,
         |_| loader.shuffled(&mut order_rng),
         |(x_b, y_b)| {
-            let x = normalize(&random_crop_flip(&x_b, recipe.crop_padding, &mut crop_rng));
+            let x = normalize(&random_crop_flip(&x_b, recipe.crop_padding, recipe.flip, &mut crop_rng));
             let logits = model.forward(&Var::constant(x), Mode::Train);
             let loss = cross_entropy(&logits, &y_b);
             opt.zero_grad();
