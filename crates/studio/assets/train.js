@@ -43,7 +43,7 @@ async function start() {
 }
 
 async function stop() {
-  const response = await fetch("/api/train/stop", { method: "POST" });
+  const response = await fetch("/api/train/stop", { method: "POST", body: "{}", headers: { "Content-Type": "application/json" } });
   const data = await response.json();
   // The run may have ended (and said so) before this answer came.
   if (!response.ok) setStatus(data.error, true);

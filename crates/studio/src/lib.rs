@@ -41,6 +41,7 @@ mod activation;
 mod assets;
 mod digits;
 mod events;
+mod guard;
 mod http;
 mod recipes;
 mod routes;

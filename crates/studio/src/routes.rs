@@ -4,9 +4,10 @@ use tiny_http::{Method, Request};
 
 use crate::digits::{Digits, UPLOAD_LIMIT};
 use crate::events::Hub;
+use crate::guard::Guard;
 use crate::http::{self, Problem, Reply};
 use crate::training::Trainer;
-use crate::{activation, assets, recipes};
+use crate::{activation, assets, guard, recipes};
 
 /// The largest JSON body accepted (a recipe is a few hundred bytes).
 const JSON_LIMIT: usize = 64 * 1024;
@@ -16,6 +17,8 @@ pub(crate) const EVENTS: &str = "/api/train/events";
 
 /// Everything a request may need.
 pub(crate) struct App {
+    /// Which requests are the studio's own.
+    pub guard: Guard,
     /// The live stream's events.
     pub hub: std::sync::Arc<Hub>,
     /// The training run.
@@ -51,19 +54,21 @@ pub(crate) fn handle(app: &App, mut request: Request) {
 
 /// The reply to `request`.
 fn respond(app: &App, request: &mut Request) -> Result<Reply, Problem> {
+    app.guard.check(request)?;
     let target = http::target(request.url())?;
     let method = request.method().clone();
     match (&method, target.path.as_str()) {
         (Method::Get, "/api/activations") => activation::list(),
         (Method::Get, "/api/activation") => activation::curve(&target),
         (Method::Get, "/api/lessons") => Ok(http::json(200, &recipes::list())),
-        (Method::Post, "/api/train") => app.trainer.start(&http::json_body(request, JSON_LIMIT)?),
+        (Method::Post, "/api/train") => app.trainer.start(&json_body(request)?),
         (Method::Get, "/api/train") => app.trainer.status(),
-        (Method::Post, "/api/train/stop") => app.trainer.stop(),
-        (Method::Get, "/api/digits/model") => app.digits.info(),
-        (Method::Post, "/api/digits/predict") => {
-            app.digits.predict(http::body(request, UPLOAD_LIMIT)?)
+        (Method::Post, "/api/train/stop") => {
+            json_body(request)?;
+            app.trainer.stop()
         }
+        (Method::Get, "/api/digits/model") => app.digits.info(),
+        (Method::Post, "/api/digits/predict") => app.digits.predict(upload(request)?),
         (method, path) => {
             if let (Method::Get | Method::Head, Some(page)) = (method, assets::page(path)) {
                 return Ok(page);
@@ -83,6 +88,21 @@ fn respond(app: &App, request: &mut Request) -> Result<Reply, Problem> {
             }
         }
     }
+}
+
+/// The body of a request that must be JSON (an empty body counts as `{}`).
+fn json_body(request: &mut Request) -> Result<serde_json::Value, Problem> {
+    guard::require_json(request)?;
+    if request.body_length() == Some(0) {
+        return Ok(serde_json::json!({}));
+    }
+    http::json_body(request, JSON_LIMIT)
+}
+
+/// The bytes of an uploaded image.
+fn upload(request: &mut Request) -> Result<Vec<u8>, Problem> {
+    guard::refuse_form(request)?;
+    http::body(request, UPLOAD_LIMIT)
 }
 
 /// 404, naming the pages there are.

@@ -12,6 +12,7 @@ use tiny_http::Server;
 
 use crate::digits::Digits;
 use crate::events::{self, Hub};
+use crate::guard::Guard;
 use crate::routes::{self, App};
 use crate::training::Trainer;
 
@@ -91,6 +92,7 @@ pub fn start(config: Config) -> Result<Studio, StartError> {
     let url = format!("http://{bound}/");
     let hub = Arc::new(Hub::default());
     let app = Arc::new(App {
+        guard: Guard::new(&config.host, bound.port()),
         hub: hub.clone(),
         trainer: Trainer::new(hub, config.data_root.clone(), config.out_dir.clone()),
         digits: Digits::start(config.models.clone()),
@@ -118,6 +120,10 @@ pub fn start(config: Config) -> Result<Studio, StartError> {
     threads.push(std::thread::spawn(move || {
         for request in accept_server.incoming_requests() {
             if routes::is_stream(&request) {
+                if let Err(refused) = accept_app.guard.check(&request) {
+                    let _ = request.respond(refused.reply());
+                    continue;
+                }
                 let app = accept_app.clone();
                 let stream = std::thread::spawn(move || events::serve(&app.hub, request));
                 let mut streams = accept_streams.lock().expect("the streams' lock");

@@ -102,9 +102,16 @@ pub fn send_raw(addr: &str, method: &str, path: &str, headers: &[&str], body: &[
         .set_read_timeout(Some(Duration::from_secs(20)))
         .unwrap();
     let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        "{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n",
         body.len()
     );
+    // The studio's own address unless the test names another.
+    if !headers
+        .iter()
+        .any(|h| h.to_ascii_lowercase().starts_with("host:"))
+    {
+        head.push_str(&format!("Host: {addr}\r\n"));
+    }
     for h in headers {
         head.push_str(h);
         head.push_str("\r\n");
@@ -162,7 +169,18 @@ fn parse(raw: &[u8]) -> Answer {
 
 /// POSTs `value` as JSON.
 pub fn post_json(addr: &str, path: &str, value: &Value) -> Answer {
-    send(addr, "POST", path, value.to_string().as_bytes())
+    send_json(addr, path, value.to_string().as_bytes())
+}
+
+/// POSTs `body` declared as JSON (whether it is or not).
+pub fn send_json(addr: &str, path: &str, body: &[u8]) -> Answer {
+    send_raw(
+        addr,
+        "POST",
+        path,
+        &["Content-Type: application/json"],
+        body,
+    )
 }
 
 /// A follower of the live stream: events as `(name, data)`.
