@@ -100,7 +100,8 @@ function follow() {
     $("start").disabled = false; $("stop").disabled = true;
     if (d.error) setStatus(d.error, true);
     else if (d.stopped) setStatus(`stopped after ${window.studio.epochs} epochs`);
-    else setStatus(`finished in ${d.seconds.toFixed(1)} s\n` + Object.entries(d.metrics).map(([n, v]) => `${n} ${v === null ? "—" : (+v).toFixed(4)}`).join("\n"));
+    else setStatus(`finished in ${d.seconds.toFixed(1)} s\n` + Object.entries(d.metrics).map(([n, v]) => `${n} ${v === null ? "—" : (+v).toFixed(4)}`).join("\n")
+      + (d.summary ? `\nwritten: ${d.summary}` : ""));
   });
 }
 

@@ -251,10 +251,24 @@ fn short_runs_of_lessons_2_and_4_finish_with_their_metrics() {
             "val_accuracy",
         ),
     ];
+    let mut histories = Vec::new();
     for (order, metric, measured) in runs {
         let started = post_json(&f.addr, "/api/train", &order);
         assert_eq!(started.status, 202, "{}", started.text());
+        let (start, _) = events.until("start");
         let (done, passed) = events.until("done");
+        // The run left the command line's record: summary.json with the metrics the page
+        // was sent, and history.json with every epoch, readable by `cargo xtask compare`.
+        let folder = std::path::PathBuf::from(start["out_dir"].as_str().unwrap());
+        assert!(folder.starts_with(f.dir.path().join("out")), "{folder:?}");
+        let summary: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(folder.join("summary.json")).unwrap()).unwrap();
+        assert_eq!(summary["lesson"], order["lesson"]);
+        assert_eq!(summary["metrics"], done["metrics"], "{summary}");
+        assert_eq!(done["summary"], json!(folder.join("summary.json")));
+        let saved = models::history::SavedRun::read(&folder.join("history.json")).unwrap();
+        assert_eq!(saved.lesson, order["lesson"].as_u64().unwrap());
+        histories.push(saved);
         assert_eq!(done["stopped"], false, "{done}");
         assert!(done["metrics"][metric].is_number(), "{metric} in {done}");
         let epochs: Vec<_> = passed.iter().filter(|(n, _)| n == "epoch").collect();
@@ -268,9 +282,39 @@ fn short_runs_of_lessons_2_and_4_finish_with_their_metrics() {
                 .all(|(_, e)| e["metrics"][measured].is_number())
         );
     }
-    // Their pictures went under the studio's folder.
-    assert!(f.dir.path().join("out/02-regression/loss.png").is_file());
-    assert!(f.dir.path().join("out/04-iris/curves.png").is_file());
+    assert_eq!(histories[0].history.values("val_loss").len(), 3);
+    assert_eq!(histories[1].seed, 3);
+    // Their pictures went under the studio's folder, each run in its own.
+    assert!(
+        f.dir
+            .path()
+            .join("out/02-regression/run-001/loss.png")
+            .is_file()
+    );
+    assert!(
+        f.dir
+            .path()
+            .join("out/04-iris/run-001/curves.png")
+            .is_file()
+    );
+    // A second run of a lesson keeps the first one's files.
+    let again = json!({"lesson": 2, "recipe": {"epochs": 1, "points": 100}});
+    assert_eq!(post_json(&f.addr, "/api/train", &again).status, 202);
+    let (start, _) = events.until("start");
+    events.until("done");
+    assert!(start["out_dir"].as_str().unwrap().ends_with("run-002"));
+    assert!(
+        f.dir
+            .path()
+            .join("out/02-regression/run-001/summary.json")
+            .is_file()
+    );
+    assert!(
+        f.dir
+            .path()
+            .join("out/02-regression/run-002/summary.json")
+            .is_file()
+    );
 }
 
 #[test]
