@@ -2,10 +2,11 @@
 
 use tiny_http::{Method, Request};
 
-use crate::digits::{Digits, UPLOAD_LIMIT};
+use crate::digits::{Digits, Question, UPLOAD_LIMIT};
 use crate::events::Hub;
 use crate::guard::Guard;
 use crate::http::{self, Problem, Reply};
+use crate::inside::Pixel;
 use crate::training::Trainer;
 use crate::{activation, assets, guard, recipes};
 
@@ -23,12 +24,12 @@ pub(crate) struct App {
     pub hub: std::sync::Arc<Hub>,
     /// The training run.
     pub trainer: Trainer,
-    /// The digit model's thread.
+    /// The digit models' thread.
     pub digits: Digits,
 }
 
 /// Every path the API answers, with the method it takes (for 405 rather than 404).
-const ENDPOINTS: [(&str, &Method); 9] = [
+const ENDPOINTS: [(&str, &Method); 12] = [
     ("/api/activations", &Method::Get),
     ("/api/activation", &Method::Get),
     ("/api/lessons", &Method::Get),
@@ -38,6 +39,9 @@ const ENDPOINTS: [(&str, &Method); 9] = [
     (EVENTS, &Method::Get),
     ("/api/digits/model", &Method::Get),
     ("/api/digits/predict", &Method::Post),
+    ("/api/digits/inside", &Method::Post),
+    ("/api/digits/explain", &Method::Post),
+    ("/api/digits/saliency", &Method::Post),
 ];
 
 /// Whether `request` opens the live stream.
@@ -68,7 +72,42 @@ fn respond(app: &App, request: &mut Request) -> Result<Reply, Problem> {
             app.trainer.stop()
         }
         (Method::Get, "/api/digits/model") => app.digits.info(),
-        (Method::Post, "/api/digits/predict") => app.digits.predict(upload(request)?),
+        (Method::Post, "/api/digits/predict") => {
+            app.digits
+                .ask(target.whole("model")?, upload(request)?, Question::Predict)
+        }
+        (Method::Post, "/api/digits/inside") => {
+            app.digits
+                .ask(target.whole("model")?, upload(request)?, Question::Inside)
+        }
+        (Method::Post, "/api/digits/explain") => {
+            let need = |name: &str| {
+                target.whole(name)?.ok_or_else(|| {
+                    Problem::bad(format!(
+                        "{name} is missing: explain needs panel, channel, y and x"
+                    ))
+                })
+            };
+            let at = Pixel {
+                panel: need("panel")?,
+                channel: need("channel")?,
+                y: need("y")?,
+                x: need("x")?,
+            };
+            app.digits.ask(
+                target.whole("model")?,
+                upload(request)?,
+                Question::Explain(at),
+            )
+        }
+        (Method::Post, "/api/digits/saliency") => {
+            let class = target.whole("class")?;
+            app.digits.ask(
+                target.whole("model")?,
+                upload(request)?,
+                Question::Saliency(class),
+            )
+        }
         (method, path) => {
             if let (Method::Get | Method::Head, Some(page)) = (method, assets::page(path)) {
                 return Ok(page);
@@ -109,6 +148,6 @@ fn upload(request: &mut Request) -> Result<Vec<u8>, Problem> {
 fn not_found(path: &str) -> Problem {
     Problem::new(
         404,
-        format!("nothing at {path}; the pages are /activations, /train and /digits"),
+        format!("nothing at {path}; the pages are /activations, /train, /digits and /inside"),
     )
 }
