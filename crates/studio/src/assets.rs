@@ -28,7 +28,7 @@ const fn asset(path: &'static str, content_type: &'static str, body: &'static st
 }
 
 /// Every file the pages are made of.
-const ASSETS: [Asset; 13] = [
+const ASSETS: [Asset; 15] = [
     asset("/", HTML, include_str!("../assets/index.html")),
     asset(
         "/activations",
@@ -38,6 +38,11 @@ const ASSETS: [Asset; 13] = [
     asset("/train", HTML, include_str!("../assets/train.html")),
     asset("/digits", HTML, include_str!("../assets/digits.html")),
     asset("/inside", HTML, include_str!("../assets/inside.html")),
+    asset(
+        "/playground",
+        HTML,
+        include_str!("../assets/playground.html"),
+    ),
     asset(
         "/static/style.css",
         CSS,
@@ -54,6 +59,11 @@ const ASSETS: [Asset; 13] = [
     asset("/static/pad.js", JS, include_str!("../assets/pad.js")),
     asset("/static/maps.js", JS, include_str!("../assets/maps.js")),
     asset("/static/inside.js", JS, include_str!("../assets/inside.js")),
+    asset(
+        "/static/playground.js",
+        JS,
+        include_str!("../assets/playground.js"),
+    ),
 ];
 
 /// The page or script at `path`, if there is one.

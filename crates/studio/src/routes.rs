@@ -7,6 +7,7 @@ use crate::events::Hub;
 use crate::guard::Guard;
 use crate::http::{self, Problem, Reply};
 use crate::inside::Pixel;
+use crate::playground::{self, Playground};
 use crate::training::Trainer;
 use crate::{activation, assets, guard, recipes};
 
@@ -26,10 +27,12 @@ pub(crate) struct App {
     pub trainer: Trainer,
     /// The digit models' thread.
     pub digits: Digits,
+    /// The playground's thread.
+    pub playground: Playground,
 }
 
 /// Every path the API answers, with the method it takes (for 405 rather than 404).
-const ENDPOINTS: [(&str, &Method); 12] = [
+const ENDPOINTS: [(&str, &Method); 14] = [
     ("/api/activations", &Method::Get),
     ("/api/activation", &Method::Get),
     ("/api/lessons", &Method::Get),
@@ -42,6 +45,8 @@ const ENDPOINTS: [(&str, &Method); 12] = [
     ("/api/digits/inside", &Method::Post),
     ("/api/digits/explain", &Method::Post),
     ("/api/digits/saliency", &Method::Post),
+    ("/api/playground/options", &Method::Get),
+    ("/api/playground/epoch", &Method::Post),
 ];
 
 /// Whether `request` opens the live stream.
@@ -72,6 +77,8 @@ fn respond(app: &App, request: &mut Request) -> Result<Reply, Problem> {
             app.trainer.stop()
         }
         (Method::Get, "/api/digits/model") => app.digits.info(),
+        (Method::Get, "/api/playground/options") => Ok(http::json(200, &playground::options())),
+        (Method::Post, "/api/playground/epoch") => app.playground.epoch(&json_body(request)?),
         (Method::Post, "/api/digits/predict") => {
             app.digits
                 .ask(target.whole("model")?, upload(request)?, Question::Predict)
@@ -148,6 +155,8 @@ fn upload(request: &mut Request) -> Result<Vec<u8>, Problem> {
 fn not_found(path: &str) -> Problem {
     Problem::new(
         404,
-        format!("nothing at {path}; the pages are /activations, /train, /digits and /inside"),
+        format!(
+            "nothing at {path}; the pages are /activations, /train, /digits, /inside and /playground"
+        ),
     )
 }

@@ -13,6 +13,7 @@ use tiny_http::Server;
 use crate::digits::Digits;
 use crate::events::{self, Hub};
 use crate::guard::Guard;
+use crate::playground::Playground;
 use crate::routes::{self, App};
 use crate::training::Trainer;
 
@@ -96,6 +97,7 @@ pub fn start(config: Config) -> Result<Studio, StartError> {
         hub: hub.clone(),
         trainer: Trainer::new(hub, config.data_root.clone(), config.out_dir.clone()),
         digits: Digits::start(config.models.clone()),
+        playground: Playground::start(),
     });
     let server = Arc::new(server);
     let (sender, receiver) = mpsc::channel::<tiny_http::Request>();
@@ -159,6 +161,7 @@ impl Studio {
             let _ = thread.join();
         }
         self.app.digits.shut_down();
+        self.app.playground.shut_down();
         let streams = std::mem::take(&mut *self.streams.lock().expect("the streams' lock"));
         for stream in streams {
             let _ = stream.join();
