@@ -12,7 +12,9 @@
 //! - `hash`: SHA-256 as lowercase hex.
 //! - `download`: fetching a file from mirrors, trusted only once its SHA-256 matches.
 //! - `mnist`: MNIST and Fashion-MNIST as tensors `[N, 1, 28, 28]` with labels.
-//! - `iris`, `xor`, `regression`: the small data sets of the early lessons.
+//! - `iris`, `xor`, `regression`: the small data sets of the early lessons; `plane`: the
+//!   studio playground's two-class sets in the plane (XOR, circles, spirals, Gaussians) and
+//!   their features.
 //! - `standardize`: per-column standardisation and pixel normalisation.
 //! - `split`: shuffled train/validation/test index lists.
 //! - `loader`: the [`DataLoader`] that cuts mini-batches.
@@ -55,6 +57,7 @@ pub mod iris;
 pub mod loader;
 pub mod mnist;
 pub mod photo_like;
+pub mod plane;
 pub mod regression;
 mod root;
 pub mod split;

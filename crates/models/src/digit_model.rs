@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 
 use layers::{LayerError, Sequential};
 use rand::{Rng, SeedableRng};
+use tensor::Window2d;
 
 use crate::networks::{deep_cnn, first_cnn};
 
@@ -60,6 +61,56 @@ impl Network {
         match self {
             Network::FirstCnn => first_cnn(32, true, rng),
             Network::DeepCnn => deep_cnn(0.4, rng, 0),
+        }
+    }
+}
+
+/// What one layer of a digit network is, for a reader looking inside it — the studio's
+/// inside view labels each layer's output with it and explains a convolution's value from
+/// its window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LayerKind {
+    /// A [`layers::Conv2d`] whose filters slide with this window (its kernel is the
+    /// filters' size).
+    Conv(Window2d),
+    /// [`layers::ReLU`].
+    ReLU,
+    /// [`layers::MaxPool2d`] over this window.
+    MaxPool(Window2d),
+    /// [`layers::Flatten`].
+    Flatten,
+    /// [`layers::Linear`].
+    Linear,
+    /// [`layers::Dropout`]: the identity outside training.
+    Dropout,
+}
+
+impl Network {
+    /// The kind of each layer of the [`Sequential`] that [`Network::build`] returns, in
+    /// order: what the networks in [`crate::networks`] push, restated as data (a test checks
+    /// that the two agree layer by layer).
+    pub fn layer_kinds(self) -> Vec<LayerKind> {
+        use LayerKind::{Conv, Dropout, Flatten, Linear, MaxPool, ReLU};
+        match self {
+            Network::FirstCnn => vec![
+                Conv(Window2d::square(3, 1, 1)),
+                ReLU,
+                MaxPool(Window2d::square(2, 2, 0)),
+                Flatten,
+                Linear,
+                ReLU,
+                Linear,
+            ],
+            Network::DeepCnn => {
+                let block = [
+                    Conv(Window2d::same(5, 1)),
+                    ReLU,
+                    MaxPool(Window2d::same(2, 2)),
+                ];
+                let mut kinds = block.repeat(4);
+                kinds.extend([Flatten, Linear, ReLU, Dropout, Linear]);
+                kinds
+            }
         }
     }
 }
@@ -132,4 +183,58 @@ pub fn load(path: &Path) -> Result<(Network, Sequential), ModelFileError> {
     let model = network.build(&mut rand::rngs::StdRng::seed_from_u64(0));
     layers::load(&model, path).map_err(ModelFileError::Layer)?;
     Ok((network, model))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use layers::{Conv2d, Flatten, Linear, MaxPool2d, Module, ReLU};
+
+    /// The description a layer of `kind` with `layer`'s parameters gives.
+    fn expected(kind: LayerKind, layer: &dyn Module) -> String {
+        let params: Vec<autograd::Var> = layer.parameters();
+        match kind {
+            LayerKind::Conv(w) => {
+                assert_eq!(
+                    (params[0].shape()[2], params[0].shape()[3]),
+                    w.kernel,
+                    "{}",
+                    layer.describe()
+                );
+                let conv = Conv2d::from_params(
+                    params[0].clone(),
+                    params[1].clone(),
+                    w.stride.0,
+                    w.padding,
+                );
+                conv.describe()
+            }
+            LayerKind::ReLU => ReLU.describe(),
+            LayerKind::MaxPool(w) => MaxPool2d::new(w).describe(),
+            LayerKind::Flatten => Flatten.describe(),
+            LayerKind::Linear => {
+                Linear::from_params(params[0].clone(), params[1].clone()).describe()
+            }
+            // Its rate is not a kind's business: any dropout layer matches.
+            LayerKind::Dropout if layer.describe().starts_with("Dropout(") => layer.describe(),
+            LayerKind::Dropout => "a Dropout".to_string(),
+        }
+    }
+
+    #[test]
+    fn layer_kinds_describe_the_built_networks() {
+        for network in Network::ALL {
+            let model = network.build(&mut rand::rngs::StdRng::seed_from_u64(0));
+            let kinds = network.layer_kinds();
+            assert_eq!(kinds.len(), model.len(), "{}", network.name());
+            for (i, (kind, layer)) in kinds.into_iter().zip(model.layers()).enumerate() {
+                assert_eq!(
+                    expected(kind, layer.as_ref()),
+                    layer.describe(),
+                    "{} layer {i}",
+                    network.name()
+                );
+            }
+        }
+    }
 }

@@ -48,6 +48,17 @@ use std::time::Instant;
 /// if the recipe was changed) and writes `summary.json`. The summary's [`Summary::passed`]
 /// says whether every bar was met.
 pub fn run_lesson(lesson: &Lesson, ctx: &Context) -> Result<Summary, LessonError> {
+    run_lesson_with(lesson, ctx, lesson.run)
+}
+
+/// [`run_lesson`] with `train` in place of the lesson's own [`Lesson::run`]: the studio
+/// passes the lesson's watched entry point, so that a run started in the browser writes
+/// the same `history.json` and `summary.json` as one from the command line.
+pub fn run_lesson_with(
+    lesson: &Lesson,
+    ctx: &Context,
+    train: impl FnOnce(&Context) -> Result<Outcome, LessonError>,
+) -> Result<Summary, LessonError> {
     let mut course = (lesson.recipe)(ctx.schedule);
     let mut run = (lesson.recipe)(ctx.schedule);
     recipe::apply(&mut *run, &ctx.overrides).map_err(LessonError::Recipe)?;
@@ -65,7 +76,7 @@ pub fn run_lesson(lesson: &Lesson, ctx: &Context) -> Result<Summary, LessonError
         source,
     })?;
     let started = Instant::now();
-    let mut outcome = (lesson.run)(ctx)?;
+    let mut outcome = train(ctx)?;
     let wall = started.elapsed().as_secs_f64();
     let recipe_json = recipe::to_json(&mut *run);
     if !outcome.history.epochs.is_empty() {

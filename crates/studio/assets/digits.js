@@ -4,10 +4,10 @@
 
 const $ = id => document.getElementById(id);
 window.studio = { predictions: 0, prediction: null };
-const pad = $("pad"), ink = pad.getContext("2d");
+const pad = makePad($("pad"), blob => predict(blob));
 
 function clear() {
-  ink.fillStyle = "#fff"; ink.fillRect(0, 0, pad.width, pad.height);
+  pad.clear();
   $("digit").textContent = "–";
   bars($("bars"), new Array(10).fill(0), -1);
   $("seen").getContext("2d").clearRect(0, 0, 28, 28);
@@ -22,19 +22,6 @@ async function predict(blob) {
   bars($("bars"), data.probabilities, data.digit);
   grayImage($("seen"), data.seen, data.side);
   window.studio.prediction = data; window.studio.predictions += 1;
-}
-
-// Strokes: pointer events cover the mouse, a pen and touch alike.
-let last = null;
-function at(e) { const r = pad.getBoundingClientRect(); return [(e.clientX - r.left) * pad.width / r.width, (e.clientY - r.top) * pad.height / r.height]; }
-pad.addEventListener("pointerdown", e => { pad.setPointerCapture(e.pointerId); last = at(e); line(last, last); });
-pad.addEventListener("pointermove", e => { if (!last) return; const p = at(e); line(last, p); last = p; });
-const end = () => { if (!last) return; last = null; pad.toBlob(predict, "image/png"); };
-pad.addEventListener("pointerup", end);
-pad.addEventListener("pointercancel", end);
-function line(a, b) {
-  ink.strokeStyle = "#000"; ink.lineWidth = 18; ink.lineCap = "round"; ink.lineJoin = "round";
-  ink.beginPath(); ink.moveTo(a[0], a[1]); ink.lineTo(b[0], b[1]); ink.stroke();
 }
 
 $("clear").addEventListener("click", clear);

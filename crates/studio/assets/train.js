@@ -48,7 +48,7 @@ async function start() {
 }
 
 async function stop() {
-  const response = await fetch("/api/train/stop", { method: "POST" });
+  const response = await fetch("/api/train/stop", { method: "POST", body: "{}", headers: { "Content-Type": "application/json" } });
   const data = await response.json();
   // The run may have ended (and said so) before this answer came.
   if (!response.ok) setStatus(data.error, true);
@@ -105,7 +105,8 @@ function follow() {
     $("start").disabled = false; $("stop").disabled = true;
     if (d.error) setStatus(d.error, true);
     else if (d.stopped) setStatus(`stopped after ${window.studio.epochs} epochs`);
-    else setStatus(`finished in ${d.seconds.toFixed(1)} s\n` + Object.entries(d.metrics).map(([n, v]) => `${n} ${v === null ? "—" : (+v).toFixed(4)}`).join("\n"));
+    else setStatus(`finished in ${d.seconds.toFixed(1)} s\n` + Object.entries(d.metrics).map(([n, v]) => `${n} ${v === null ? "—" : (+v).toFixed(4)}`).join("\n")
+      + (d.summary ? `\nwritten: ${d.summary}` : ""));
   });
 }
 

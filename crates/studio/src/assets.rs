@@ -1,8 +1,9 @@
 //! The pages, embedded in the binary: plain HTML, CSS and JavaScript from `assets/`, no
 //! build step and nothing fetched from elsewhere, so the studio works offline.
 //!
-//! The scripts draw what the API returns; `chart.js` is the one charting script, our own:
-//! line charts, a heat map and bars on a `<canvas>`.
+//! The scripts draw what the API returns; `chart.js` is the charting script, our own: line
+//! charts, a heat map and bars on a `<canvas>`; `maps.js` draws the inside view's panels
+//! (feature maps, strips, class bars) and their colour scales; `pad.js` is the drawing pad.
 
 use crate::http::{Reply, content};
 
@@ -27,7 +28,7 @@ const fn asset(path: &'static str, content_type: &'static str, body: &'static st
 }
 
 /// Every file the pages are made of.
-const ASSETS: [Asset; 9] = [
+const ASSETS: [Asset; 15] = [
     asset("/", HTML, include_str!("../assets/index.html")),
     asset(
         "/activations",
@@ -36,6 +37,12 @@ const ASSETS: [Asset; 9] = [
     ),
     asset("/train", HTML, include_str!("../assets/train.html")),
     asset("/digits", HTML, include_str!("../assets/digits.html")),
+    asset("/inside", HTML, include_str!("../assets/inside.html")),
+    asset(
+        "/playground",
+        HTML,
+        include_str!("../assets/playground.html"),
+    ),
     asset(
         "/static/style.css",
         CSS,
@@ -49,6 +56,14 @@ const ASSETS: [Asset; 9] = [
     ),
     asset("/static/train.js", JS, include_str!("../assets/train.js")),
     asset("/static/digits.js", JS, include_str!("../assets/digits.js")),
+    asset("/static/pad.js", JS, include_str!("../assets/pad.js")),
+    asset("/static/maps.js", JS, include_str!("../assets/maps.js")),
+    asset("/static/inside.js", JS, include_str!("../assets/inside.js")),
+    asset(
+        "/static/playground.js",
+        JS,
+        include_str!("../assets/playground.js"),
+    ),
 ];
 
 /// The page or script at `path`, if there is one.

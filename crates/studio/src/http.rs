@@ -46,9 +46,11 @@ pub(crate) fn header(name: &str, value: &str) -> Header {
     Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("an ASCII header")
 }
 
-/// A body of `content_type` with `status`.
+/// A body of `content_type` with `status`, sent whole with its `Content-Length` (never
+/// in chunks: it is all in memory already).
 pub(crate) fn content(status: u16, content_type: &str, body: Vec<u8>) -> Reply {
     Response::from_data(body)
+        .with_chunked_threshold(usize::MAX)
         .with_status_code(status)
         .with_header(header("Content-Type", content_type))
         .with_header(header("Cache-Control", "no-store"))
@@ -128,6 +130,18 @@ impl Target {
                     "{name} must be a number in [{lo}, {hi}], got {text:?}"
                 ))
             })
+    }
+}
+
+impl Target {
+    /// The query's `name` as a whole number ≥ 0, if given.
+    pub fn whole(&self, name: &str) -> Result<Option<usize>, Problem> {
+        let Some(text) = self.get(name) else {
+            return Ok(None);
+        };
+        text.parse::<usize>()
+            .map(Some)
+            .map_err(|_| Problem::bad(format!("{name} must be a whole number ≥ 0, got {text:?}")))
     }
 }
 

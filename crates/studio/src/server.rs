@@ -12,6 +12,8 @@ use tiny_http::Server;
 
 use crate::digits::Digits;
 use crate::events::{self, Hub};
+use crate::guard::Guard;
+use crate::playground::Playground;
 use crate::routes::{self, App};
 use crate::training::Trainer;
 
@@ -91,9 +93,11 @@ pub fn start(config: Config) -> Result<Studio, StartError> {
     let url = format!("http://{bound}/");
     let hub = Arc::new(Hub::default());
     let app = Arc::new(App {
+        guard: Guard::new(&config.host, bound.port()),
         hub: hub.clone(),
         trainer: Trainer::new(hub, config.data_root.clone(), config.out_dir.clone()),
         digits: Digits::start(config.models.clone()),
+        playground: Playground::start(),
     });
     let server = Arc::new(server);
     let (sender, receiver) = mpsc::channel::<tiny_http::Request>();
@@ -118,6 +122,10 @@ pub fn start(config: Config) -> Result<Studio, StartError> {
     threads.push(std::thread::spawn(move || {
         for request in accept_server.incoming_requests() {
             if routes::is_stream(&request) {
+                if let Err(refused) = accept_app.guard.check(&request) {
+                    let _ = request.respond(refused.reply());
+                    continue;
+                }
                 let app = accept_app.clone();
                 let stream = std::thread::spawn(move || events::serve(&app.hub, request));
                 let mut streams = accept_streams.lock().expect("the streams' lock");
@@ -153,6 +161,7 @@ impl Studio {
             let _ = thread.join();
         }
         self.app.digits.shut_down();
+        self.app.playground.shut_down();
         let streams = std::mem::take(&mut *self.streams.lock().expect("the streams' lock"));
         for stream in streams {
             let _ = stream.join();

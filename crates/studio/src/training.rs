@@ -3,15 +3,17 @@
 //! `POST /api/train` checks the page's recipe ([`recipes::order`]) and starts the lesson's
 //! watched entry point with a [`Live`] watch: each epoch's record, and XOR's decision
 //! regions, become events on the [`Hub`]; the stop button sets the flag the lesson's
-//! training loop asks before every step. The lesson's pictures go to
-//! `target/studio/NN-name/`, never over `target/lessons/`.
+//! training loop asks before every step. The run goes through [`models::run_lesson_with`],
+//! as `cargo xtask lesson N` does, so it writes the lesson's pictures, `history.json` and
+//! `summary.json` — each run in a folder of its own, `target/studio/NN-name/run-001/`, …,
+//! never over `target/lessons/` — and `cargo xtask compare` can set it beside any other.
 //!
 //! A second start while a run goes on is refused with 409. A lesson that fails (a loss
 //! that diverged) or panics (a recipe the lesson's code cannot take) ends its run with an
 //! `error` in the `done` event; the server goes on.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -116,16 +118,17 @@ impl Trainer {
             overrides,
             recipe,
         } = order;
+        let lesson_dir = self.out_dir.join(lesson.slug);
+        std::fs::create_dir_all(&lesson_dir).map_err(|e| {
+            Problem::new(503, format!("cannot create {}: {e}", lesson_dir.display()))
+        })?;
         let ctx = Context {
             seed,
             data_root: self.data_root.clone(),
-            out_dir: self.out_dir.join(lesson.slug),
+            out_dir: next_run_folder(&lesson_dir),
             schedule: Schedule::Full,
             overrides,
         };
-        std::fs::create_dir_all(&ctx.out_dir).map_err(|e| {
-            Problem::new(503, format!("cannot create {}: {e}", ctx.out_dir.display()))
-        })?;
         let start = json!({"lesson": lesson.number, "title": lesson.title, "seed": seed, "recipe": recipe, "out_dir": ctx.out_dir});
         self.hub.begin();
         self.hub.publish("start", &start);
@@ -138,16 +141,25 @@ impl Trainer {
         let shared = self.current.clone();
         let thread = std::thread::spawn(move || {
             let started = Instant::now();
-            let result = catch_unwind(AssertUnwindSafe(|| run(&ctx, &live)));
+            // The command line's own bookkeeping around the watched run: history.json and
+            // summary.json are written as `cargo xtask lesson N` writes them.
+            let result = catch_unwind(AssertUnwindSafe(|| {
+                models::run_lesson_with(lesson, &ctx, |ctx| run(ctx, &live))
+            }));
             let mut done = json!({"stopped": live.stop_requested(), "seconds": started.elapsed().as_secs_f64()});
             match result {
-                Ok(Ok(outcome)) => {
-                    let metrics: Map<String, Value> = outcome
+                Ok(Ok(summary)) => {
+                    let metrics: Map<String, Value> = summary
+                        .outcome
                         .metrics
                         .iter()
                         .map(|(n, v)| (n.clone(), json!(v)))
                         .collect();
                     done["metrics"] = Value::Object(metrics);
+                    let mut files = summary.outcome.files.clone();
+                    files.push(summary.json_path.clone());
+                    done["files"] = json!(files);
+                    done["summary"] = json!(summary.json_path);
                 }
                 Ok(Err(e)) => done["error"] = json!(e.to_string()),
                 Err(panic) => {
@@ -211,6 +223,15 @@ impl Trainer {
             let _ = thread.join();
         }
     }
+}
+
+/// The first of `run-001`, `run-002`, … not yet in `folder`: each studio run keeps its own
+/// pictures, `history.json` and `summary.json`, so that runs can be compared.
+fn next_run_folder(folder: &Path) -> PathBuf {
+    (1..)
+        .map(|n| folder.join(format!("run-{n:03}")))
+        .find(|p| !p.exists())
+        .expect("a free run number")
 }
 
 /// The message of a panic's payload.

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Events, post_json, send, shipped_images, studio};
+use common::{Events, post_json, send, send_json, send_raw, shipped_images, studio};
 use serde_json::json;
 
 #[test]
@@ -284,6 +284,7 @@ fn short_runs_of_lessons_2_and_4_finish_with_their_metrics() {
             "val_accuracy",
         ),
     ];
+    let mut histories = Vec::new();
     for (order, metric, measured) in runs {
         let started = post_json(&f.addr, "/api/train", &order);
         assert_eq!(started.status, 202, "{}", started.text());
@@ -293,6 +294,18 @@ fn short_runs_of_lessons_2_and_4_finish_with_their_metrics() {
             assert_eq!(&start["recipe"][name], value, "{name} in {start}");
         }
         let (done, passed) = events.until("done");
+        // The run left the command line's record: summary.json with the metrics the page
+        // was sent, and history.json with every epoch, readable by `cargo xtask compare`.
+        let folder = std::path::PathBuf::from(start["out_dir"].as_str().unwrap());
+        assert!(folder.starts_with(f.dir.path().join("out")), "{folder:?}");
+        let summary: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(folder.join("summary.json")).unwrap()).unwrap();
+        assert_eq!(summary["lesson"], order["lesson"]);
+        assert_eq!(summary["metrics"], done["metrics"], "{summary}");
+        assert_eq!(done["summary"], json!(folder.join("summary.json")));
+        let saved = models::history::SavedRun::read(&folder.join("history.json")).unwrap();
+        assert_eq!(saved.lesson, order["lesson"].as_u64().unwrap());
+        histories.push(saved);
         assert_eq!(done["stopped"], false, "{done}");
         assert!(done["metrics"][metric].is_number(), "{metric} in {done}");
         let epochs: Vec<_> = passed.iter().filter(|(n, _)| n == "epoch").collect();
@@ -306,9 +319,39 @@ fn short_runs_of_lessons_2_and_4_finish_with_their_metrics() {
                 .all(|(_, e)| e["metrics"][measured].is_number())
         );
     }
-    // Their pictures went under the studio's folder.
-    assert!(f.dir.path().join("out/02-regression/loss.png").is_file());
-    assert!(f.dir.path().join("out/04-iris/curves.png").is_file());
+    assert_eq!(histories[0].history.values("val_loss").len(), 3);
+    assert_eq!(histories[1].seed, 3);
+    // Their pictures went under the studio's folder, each run in its own.
+    assert!(
+        f.dir
+            .path()
+            .join("out/02-regression/run-001/loss.png")
+            .is_file()
+    );
+    assert!(
+        f.dir
+            .path()
+            .join("out/04-iris/run-001/curves.png")
+            .is_file()
+    );
+    // A second run of a lesson keeps the first one's files.
+    let again = json!({"lesson": 2, "recipe": {"epochs": 1, "points": 100}});
+    assert_eq!(post_json(&f.addr, "/api/train", &again).status, 202);
+    let (start, _) = events.until("start");
+    events.until("done");
+    assert!(start["out_dir"].as_str().unwrap().ends_with("run-002"));
+    assert!(
+        f.dir
+            .path()
+            .join("out/02-regression/run-001/summary.json")
+            .is_file()
+    );
+    assert!(
+        f.dir
+            .path()
+            .join("out/02-regression/run-002/summary.json")
+            .is_file()
+    );
 }
 
 #[test]
@@ -358,12 +401,12 @@ fn bad_training_requests_get_a_4xx_with_a_message() {
             "seed must be a whole number",
         ),
     ] {
-        let a = send(&f.addr, "POST", "/api/train", body.as_bytes());
+        let a = send_json(&f.addr, "/api/train", body.as_bytes());
         assert_eq!(a.status, 400, "{body}: {}", a.text());
         assert!(a.error().contains(says), "{body}: {}", a.error());
     }
     let huge = vec![b' '; 70 * 1024];
-    assert_eq!(send(&f.addr, "POST", "/api/train", &huge).status, 413);
+    assert_eq!(send_json(&f.addr, "/api/train", &huge).status, 413);
     assert_eq!(send(&f.addr, "GET", "/api/train/stop", b"").status, 405);
     assert_eq!(
         send(&f.addr, "GET", "/api/train", b"").json()["running"],
@@ -477,4 +520,120 @@ fn the_server_stops_cleanly_during_a_run() {
         std::net::TcpStream::connect(&f.addr).is_err()
     });
     assert!(released, "still listening 2 s after stop");
+}
+
+#[test]
+fn requests_from_elsewhere_are_refused() {
+    let f = studio(true);
+    let port = f.addr.rsplit(':').next().unwrap().to_string();
+    let order = br#"{"lesson": 1, "recipe": {"epochs": 5}}"#;
+    let json = "Content-Type: application/json";
+
+    // DNS rebinding: another name for this machine, or another port, is not the studio.
+    for host in [
+        "evil.example".to_string(),
+        format!("evil.example:{port}"),
+        "127.0.0.1:1".to_string(),
+    ] {
+        let a = send_raw(
+            &f.addr,
+            "GET",
+            "/api/digits/model",
+            &[&format!("Host: {host}")],
+            b"",
+        );
+        assert_eq!(a.status, 403, "{host}");
+        assert!(a.error().contains("answers requests to"), "{}", a.error());
+    }
+    // The stream, which has a thread of its own, is guarded too.
+    let a = send_raw(
+        &f.addr,
+        "GET",
+        "/api/train/events",
+        &["Host: evil.example"],
+        b"",
+    );
+    assert_eq!(a.status, 403);
+    // The studio's own names are served.
+    for host in [format!("localhost:{port}"), format!("[::1]:{port}")] {
+        let a = send_raw(
+            &f.addr,
+            "GET",
+            "/api/digits/model",
+            &[&format!("Host: {host}")],
+            b"",
+        );
+        assert_eq!(a.status, 200, "{host}");
+    }
+
+    // Another site's page: refused before anything starts, whatever its content type.
+    for headers in [
+        vec!["Origin: http://evil.example", "Content-Type: text/plain"],
+        vec!["Origin: http://evil.example", json],
+        vec!["Origin: null", json],
+        vec![&format!("Origin: http://localhost:{port}") as &str, json],
+        vec!["Sec-Fetch-Site: cross-site", json],
+    ] {
+        let a = send_raw(&f.addr, "POST", "/api/train", &headers, order);
+        assert_eq!(a.status, 403, "{headers:?}: {}", a.text());
+        assert!(a.error().contains("another site"), "{}", a.error());
+    }
+    let a = send_raw(
+        &f.addr,
+        "POST",
+        "/api/digits/predict",
+        &["Origin: http://evil.example"],
+        &shipped_images()[0].1,
+    );
+    assert_eq!(a.status, 403);
+    assert_eq!(
+        send(&f.addr, "GET", "/api/train", b"").json()["running"],
+        false,
+        "nothing started"
+    );
+
+    // JSON must say it is JSON: a text/plain "simple request" is refused with 415.
+    for path in ["/api/train", "/api/train/stop"] {
+        for headers in [vec!["Content-Type: text/plain"], vec![]] {
+            let a = send_raw(&f.addr, "POST", path, &headers, order);
+            assert_eq!(a.status, 415, "{path} {headers:?}");
+            assert!(a.error().contains("application/json"), "{}", a.error());
+        }
+    }
+    // An upload may not call itself a form or text.
+    for kind in [
+        "text/plain",
+        "multipart/form-data; boundary=x",
+        "application/x-www-form-urlencoded",
+    ] {
+        let header = format!("Content-Type: {kind}");
+        let a = send_raw(
+            &f.addr,
+            "POST",
+            "/api/digits/predict",
+            &[&header],
+            &shipped_images()[0].1,
+        );
+        assert_eq!(a.status, 415, "{kind}");
+        assert!(a.error().contains("image's bytes"), "{}", a.error());
+    }
+
+    // The studio's own page, as a browser sends it: served.
+    let own = format!("Origin: http://{}", f.addr);
+    let a = send_raw(
+        &f.addr,
+        "POST",
+        "/api/train",
+        &[&own, json, "Sec-Fetch-Site: same-origin"],
+        order,
+    );
+    assert_eq!(a.status, 202, "{}", a.text());
+    let a = send_raw(
+        &f.addr,
+        "POST",
+        "/api/digits/predict",
+        &[&own, "Content-Type: image/png"],
+        &shipped_images()[0].1,
+    );
+    assert_eq!(a.status, 200, "{}", a.text());
 }

@@ -21,8 +21,10 @@ pub struct Fixture {
     pub studio: Option<studio::Studio>,
     /// `127.0.0.1:PORT`.
     pub addr: String,
-    /// The model file it predicts with.
+    /// The model file it predicts with (the first of `models`).
     pub model: PathBuf,
+    /// Every model file it was given, in order.
+    pub models: Vec<PathBuf>,
     /// Holds the model and `out/`; removed when the fixture is dropped.
     pub dir: tempfile::TempDir,
 }
@@ -38,16 +40,34 @@ impl Drop for Fixture {
 /// Starts a studio on a free port; with `with_model`, a freshly initialised lesson-6
 /// network saved as its model.
 pub fn studio(with_model: bool) -> Fixture {
+    let networks: &[Network] = if with_model {
+        &[Network::FirstCnn]
+    } else {
+        &[]
+    };
+    studio_with(networks, 1)
+}
+
+/// Starts a studio on a free port with `slots` model files, the first `networks.len()` of
+/// them freshly initialised networks of those kinds (the others missing): the studio's
+/// models 0, 1, …
+pub fn studio_with(networks: &[Network], slots: usize) -> Fixture {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let model = dir.path().join("model.safetensors");
-    if with_model {
-        let network = Network::FirstCnn.build(&mut StdRng::seed_from_u64(7));
-        digit_model::save(&network, Network::FirstCnn, &model).expect("save the model");
+    let paths: Vec<PathBuf> = (0..slots.max(networks.len()))
+        .map(|i| match i {
+            0 => dir.path().join("model.safetensors"),
+            _ => dir.path().join(format!("model-{i}.safetensors")),
+        })
+        .collect();
+    for (i, &network) in networks.iter().enumerate() {
+        let model = network.build(&mut StdRng::seed_from_u64(7 + i as u64));
+        digit_model::save(&model, network, &paths[i]).expect("save the model");
     }
+    let model = paths[0].clone();
     let mut config = studio::Config::new(dir.path(), data::data_root(None));
     config.port = 0;
     config.out_dir = dir.path().join("out");
-    config.models = vec![model.clone()];
+    config.models = paths.clone();
     let s = studio::start(config).expect("the studio starts");
     let addr = s
         .url()
@@ -58,6 +78,7 @@ pub fn studio(with_model: bool) -> Fixture {
         studio: Some(s),
         addr,
         model,
+        models: paths,
         dir,
     }
 }
@@ -102,9 +123,16 @@ pub fn send_raw(addr: &str, method: &str, path: &str, headers: &[&str], body: &[
         .set_read_timeout(Some(Duration::from_secs(20)))
         .unwrap();
     let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        "{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n",
         body.len()
     );
+    // The studio's own address unless the test names another.
+    if !headers
+        .iter()
+        .any(|h| h.to_ascii_lowercase().starts_with("host:"))
+    {
+        head.push_str(&format!("Host: {addr}\r\n"));
+    }
     for h in headers {
         head.push_str(h);
         head.push_str("\r\n");
@@ -162,7 +190,18 @@ fn parse(raw: &[u8]) -> Answer {
 
 /// POSTs `value` as JSON.
 pub fn post_json(addr: &str, path: &str, value: &Value) -> Answer {
-    send(addr, "POST", path, value.to_string().as_bytes())
+    send_json(addr, path, value.to_string().as_bytes())
+}
+
+/// POSTs `body` declared as JSON (whether it is or not).
+pub fn send_json(addr: &str, path: &str, body: &[u8]) -> Answer {
+    send_raw(
+        addr,
+        "POST",
+        path,
+        &["Content-Type: application/json"],
+        body,
+    )
 }
 
 /// A follower of the live stream: events as `(name, data)`.

@@ -32,6 +32,7 @@ pub struct Browser {
     child: Child,
     socket: WebSocket<TcpStream>,
     next_id: u64,
+    watching: bool,
     _profile: tempfile::TempDir,
 }
 
@@ -78,6 +79,7 @@ impl Browser {
             child,
             socket,
             next_id: 0,
+            watching: false,
             _profile: profile,
         };
         let size = json!({"width": 1280, "height": 900, "deviceScaleFactor": 1, "mobile": false});
@@ -127,11 +129,27 @@ impl Browser {
             }
             std::thread::sleep(Duration::from_millis(40));
         }
-        panic!("not true within {seconds} s: {expression}");
+        let errors = self.eval(
+            "JSON.stringify({errors: window.pageErrors || [], status: \
+             [...document.querySelectorAll('.status')].map(s => s.textContent)})",
+        );
+        panic!("not true within {seconds} s: {expression}\nthe page: {errors}");
     }
 
-    /// Goes to `url` and waits until `ready` is true there.
+    /// Goes to `url` and waits until `ready` is true there. The page's uncaught errors are
+    /// kept in `window.pageErrors`, for the message of a wait that fails.
     pub fn open(&mut self, url: &str, ready: &str) {
+        if !self.watching {
+            self.call("Page.enable", json!({}));
+            let keep = "window.pageErrors = []; \
+                        addEventListener('error', e => pageErrors.push(e.message)); \
+                        addEventListener('unhandledrejection', e => pageErrors.push(String(e.reason)));";
+            self.call(
+                "Page.addScriptToEvaluateOnNewDocument",
+                json!({"source": keep}),
+            );
+            self.watching = true;
+        }
         self.call("Page.navigate", json!({"url": url}));
         self.wait_for(
             &format!("document.readyState === 'complete' && ({ready})"),
@@ -139,10 +157,12 @@ impl Browser {
         );
     }
 
-    /// The centre and size of the element `selector`, as `(x, y, width, height)`.
+    /// The centre and size of the element `selector`, as `(x, y, width, height)`, after
+    /// scrolling it into view if it was not.
     pub fn rect(&mut self, selector: &str) -> (f64, f64, f64, f64) {
         let r = self.eval(&format!(
-            "(() => {{ const r = document.querySelector('{selector}').getBoundingClientRect(); \
+            "(() => {{ const e = document.querySelector('{selector}'); e.scrollIntoViewIfNeeded(); \
+             const r = e.getBoundingClientRect(); \
              return [r.x + r.width / 2, r.y + r.height / 2, r.width, r.height]; }})()"
         ));
         let n = |i: usize| r[i].as_f64().expect("a number");
@@ -180,7 +200,27 @@ impl Browser {
 
     /// Saves a PNG of the page to `path` (through the workspace's atomic writer).
     pub fn screenshot(&mut self, path: &Path) {
-        let shot = self.call("Page.captureScreenshot", json!({"format": "png"}));
+        self.screenshot_of(path, None);
+    }
+
+    /// Saves a PNG of the part of the page from the top of `selector` to the bottom of
+    /// the window, the whole width (a smaller picture for the docs).
+    pub fn screenshot_from(&mut self, path: &Path, selector: &str) {
+        let top = self.eval(&format!(
+            "document.querySelector('{selector}').getBoundingClientRect().top"
+        ));
+        let top = top.as_f64().expect("a number").max(0.0);
+        let clip = json!({"x": 0, "y": top, "width": 1280, "height": 900.0 - top, "scale": 1});
+        self.screenshot_of(path, Some(clip));
+    }
+
+    /// A screenshot of the window, or of `clip` within it.
+    fn screenshot_of(&mut self, path: &Path, clip: Option<Value>) {
+        let mut params = json!({"format": "png"});
+        if let Some(clip) = clip {
+            params["clip"] = clip;
+        }
+        let shot = self.call("Page.captureScreenshot", params);
         let png = base64_decode(shot["data"].as_str().expect("base64 data"));
         atomic_file::create_folder_for(path).expect("the screenshot folder");
         atomic_file::write(path, |f| std::io::Write::write_all(f, &png))

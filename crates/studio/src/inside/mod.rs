@@ -1,0 +1,165 @@
+//! Inside a digit model, for one image: every layer's output from the first to the logits
+//! and the softmax, what made one value of a feature map, and which pixels push a class up.
+//!
+//! Each kind of network shows itself through [`Inside`], the hook a new model implements:
+//! its layers' outputs as [`Panel`]s, and what stands behind one pixel of a map
+//! ([`Inside::explain`]). [`for_network`] picks the implementation for a saved model —
+//! [`chain::Chain`] for lessons 6 and 7, whose networks are one chain of layers. What is
+//! the same for every network is written once here: the probabilities (the softmax of the
+//! logits) and the saliency, the gradient of one class's logit with respect to the input
+//! pixels by `backward()` ([`saliency`]).
+//!
+//! The page draws a panel by its `kind`, whatever network made it:
+//!
+//! | kind | shape | drawn as |
+//! | --- | --- | --- |
+//! | `maps` | `[C, H, W]` | `C` small pictures on one colour scale, with its legend |
+//! | `strip` | `[n]` | `n` bars (a dense layer's outputs) |
+//! | `classes` | `[10]` | ten labelled bars (logits, probabilities) |
+//!
+//! A network with something else to show (a vision transformer's attention maps) adds a
+//! kind here and one drawing function to the page's table of panels.
+
+mod chain;
+
+use autograd::{Var, no_grad};
+use layers::{Mode, Module, Sequential};
+use models::digit_model::Network;
+use serde_json::{Value, json};
+use tensor::Tensor;
+
+use crate::http::Problem;
+use crate::numbers::{argmax, range, rounded};
+
+/// One layer's output as the page draws it.
+pub(crate) struct Panel {
+    /// How the page draws it: `maps`, `strip` or `classes`.
+    pub kind: &'static str,
+    /// The layer, as [`Module::describe`] gives it, or what the values are.
+    pub title: String,
+    /// One line on what the values are, with the formula.
+    pub caption: String,
+    /// `[C, H, W]` for maps, `[n]` otherwise.
+    pub shape: Vec<usize>,
+    /// The values, row by row (map by map).
+    pub values: Vec<f32>,
+    /// Whether a click on one of its maps can be explained ([`Inside::explain`]).
+    pub explain: bool,
+}
+
+impl Panel {
+    /// The panel as JSON, `id` its place in the list, its values rounded for the browser
+    /// ([`rounded`]) and its range exact.
+    pub fn to_json(&self, id: usize) -> Value {
+        let (lo, hi) = range(&self.values);
+        json!({
+            "id": id, "kind": self.kind, "title": self.title, "caption": self.caption,
+            "shape": self.shape, "range": [lo, hi], "explain": self.explain,
+            "values": rounded(&self.values, lo.abs().max(hi.abs())),
+        })
+    }
+}
+
+/// A pixel of one map: map `channel` of panel `panel`, row `y`, column `x`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Pixel {
+    /// The panel's place in the list [`Inside::panels`] returns.
+    pub panel: usize,
+    /// The map (output channel).
+    pub channel: usize,
+    /// The row.
+    pub y: usize,
+    /// The column.
+    pub x: usize,
+}
+
+/// What a network shows of itself: the studio's hook for each kind of model.
+pub(crate) trait Inside {
+    /// The network, whose forward pass gives the logits `[1, 10]`.
+    fn model(&self) -> &dyn Module;
+
+    /// The panels for the image `x` (`[1, 1, 28, 28]`), from the first layer to the
+    /// logits, and the logits.
+    fn panels(&self, x: &Tensor) -> (Vec<Panel>, Tensor);
+
+    /// What made the value at `at`: for a convolution's map, the filter, the window of
+    /// the input it saw and the sum that gave the value. 400 for a pixel that is not there
+    /// or a panel that cannot say.
+    fn explain(&self, x: &Tensor, at: Pixel) -> Result<Value, Problem>;
+
+    /// The classes' names, in the logits' order: the digits name themselves; a
+    /// Fashion-MNIST model names its ten ("T-shirt/top", "Trouser", …).
+    fn classes(&self) -> Vec<String> {
+        (0..10).map(|d| d.to_string()).collect()
+    }
+}
+
+/// The inside view of a loaded `network`.
+pub(crate) fn for_network(network: Network, model: &Sequential) -> Box<dyn Inside + '_> {
+    match network {
+        Network::FirstCnn | Network::DeepCnn => {
+            Box::new(chain::Chain::new(model, network.layer_kinds()))
+        }
+    }
+}
+
+/// Every panel for `x` and the probabilities, as the page's JSON.
+pub(crate) fn view(inside: &dyn Inside, x: &Tensor) -> Value {
+    let (mut panels, logits) = no_grad(&inside.model().parameters(), || inside.panels(x));
+    let probabilities = autograd::ops::softmax(&logits, 1);
+    panels.push(Panel {
+        kind: "classes",
+        title: "softmax".into(),
+        caption: "p = softmax(z): the probability of each digit".into(),
+        shape: vec![probabilities.numel()],
+        values: probabilities.data().to_vec(),
+        explain: false,
+    });
+    let digit = argmax(probabilities.data());
+    let panels: Vec<Value> = panels
+        .iter()
+        .enumerate()
+        .map(|(i, p)| p.to_json(i))
+        .collect();
+    json!({
+        "digit": digit,
+        "probabilities": probabilities.data(),
+        "classes": inside.classes(),
+        "panels": panels,
+    })
+}
+
+/// The gradient of logit `class` (the winning one if `None`) with respect to every input
+/// pixel, `∂z_class / ∂x`, by `backward()`: where ink would raise that class's score
+/// (positive) or lower it (negative). The model's weights take no gradient.
+pub(crate) fn saliency(
+    inside: &dyn Inside,
+    x: &Tensor,
+    class: Option<usize>,
+) -> Result<Value, Problem> {
+    let params = inside.model().parameters();
+    let x = Var::param(x.clone());
+    let (logits, class) = no_grad(&params, || {
+        let z = inside.model().forward(&x, Mode::Eval);
+        let classes = z.shape()[1];
+        let class = class.unwrap_or_else(|| argmax(z.value().data()));
+        if class >= classes {
+            return Err(Problem::bad(format!(
+                "class must be from 0 to {}, got {class}",
+                classes - 1
+            )));
+        }
+        z.pick(&[class]).sum().backward();
+        Ok((z.value().clone(), class))
+    })?;
+    let gradient = x.grad().expect("x is a parameter").data().to_vec();
+    let (lo, hi) = range(&gradient);
+    Ok(json!({
+        "class": class,
+        "winner": argmax(logits.data()),
+        "logit": logits.data()[class],
+        "side": x.shape()[3],
+        "range": [lo, hi],
+        "gradient": rounded(&gradient, lo.abs().max(hi.abs())),
+    }))
+}
