@@ -162,7 +162,8 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     let test_set = load_set(ctx, Dataset::FashionMnist, Split::Test)?;
     let names = Dataset::FashionMnist.class_names();
     let mut out = Outcome::default();
-    out.files.push(pictures::sample_grid(ctx, &test_set, &names)?);
+    out.files
+        .push(pictures::sample_grid(ctx, &test_set, &names)?);
 
     let n_train = recipe.train_images.min(train_set.len());
     let train_set = train_set.subset(&(0..n_train).collect::<Vec<_>>());
@@ -174,12 +175,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     let (x_test, y_test) = (normalize(&test_set.images()), test_set.labels_tensor());
 
     let mut init_rng = StdRng::seed_from_u64(ctx.seed);
-    let model = fashion_resnet(
-        recipe.variant,
-        &recipe.widths,
-        recipe.blocks,
-        &mut init_rng,
-    );
+    let model = fashion_resnet(recipe.variant, &recipe.widths, recipe.blocks, &mut init_rng);
     println!("{}", summary(&model, &[1, 28, 28]));
     let config = SgdConfig {
         lr: recipe.lr,
@@ -204,7 +200,12 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         recipe.epochs,
         |_| loader.shuffled(&mut order_rng),
         |(x_b, y_b)| {
-            let x = normalize(&random_crop_flip(&x_b, recipe.crop_padding, recipe.flip, &mut crop_rng));
+            let x = normalize(&random_crop_flip(
+                &x_b,
+                recipe.crop_padding,
+                recipe.flip,
+                &mut crop_rng,
+            ));
             let logits = model.forward(&Var::constant(x), Mode::Train);
             let loss = cross_entropy(&logits, &y_b);
             opt.zero_grad();

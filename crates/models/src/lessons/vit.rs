@@ -124,14 +124,27 @@ impl LessonRecipe for Recipe {
 impl recipe::Recipe for Recipe {
     fn params(&mut self) -> Vec<Param<'_>> {
         vec![
-            Param::count("patch", "side of the square patches (divides 28)", &mut self.patch),
+            Param::count(
+                "patch",
+                "side of the square patches (divides 28)",
+                &mut self.patch,
+            ),
             Param::count("width", "width of every token", &mut self.width),
             Param::count("depth", "transformer blocks", &mut self.depth),
-            Param::count("heads", "attention heads (divide the width)", &mut self.heads),
+            Param::count(
+                "heads",
+                "attention heads (divide the width)",
+                &mut self.heads,
+            ),
             Param::count("mlp", "hidden width of each block's MLP", &mut self.mlp),
             Param::count("epochs", "passes over the training set", &mut self.epochs),
             Param::count("batch_size", "mini-batch size", &mut self.batch_size),
-            Param::f32("lr", "AdamW's peak learning rate", &mut self.lr, Interval::Positive),
+            Param::f32(
+                "lr",
+                "AdamW's peak learning rate",
+                &mut self.lr,
+                Interval::Positive,
+            ),
             Param::f32(
                 "weight_decay",
                 "AdamW's decoupled weight decay",

@@ -105,5 +105,9 @@ fn chart(ctx: &Context, runs: &[(BlockKind, SavedRun)]) -> Result<PathBuf, Lesso
             .on_right_axis(),
         );
     }
-    Ok(plot::line_chart(&ctx.out("variants.png"), &labels, &series)?)
+    Ok(plot::line_chart(
+        &ctx.out("variants.png"),
+        &labels,
+        &series,
+    )?)
 }

@@ -179,13 +179,16 @@ fn position_similarity(ctx: &Context, model: &VisionTransformer) -> Result<PathB
             .data()
             .chunks(g * g)
             .flat_map(|m| {
-                (0..g * scale).flat_map(move |y| (0..g * scale).map(move |x| m[(y / scale) * g + x / scale]))
+                (0..g * scale)
+                    .flat_map(move |y| (0..g * scale).map(move |x| m[(y / scale) * g + x / scale]))
             })
             .collect(),
         &[t, 1, g * scale, g * scale],
     )
     .expect("t enlarged maps");
-    let captions: Vec<String> = (0..t).map(|i| format!("{},{}", i / g + 1, i % g + 1)).collect();
+    let captions: Vec<String> = (0..t)
+        .map(|i| format!("{}-{}", i / g + 1, i % g + 1))
+        .collect();
     let path = ctx.out("positions.png");
     data::grid::save_grid(&path, &images, &captions, g).map_err(OutputError::Grid)?;
     Ok(path)
