@@ -34,21 +34,24 @@ impl Tensor {
     }
 
     /// Reorders the axes: axis `k` of the result is axis `axes[k]` of `self`
-    /// (like `torch.permute`).
+    /// (like `torch.permute`). The numbers are copied by
+    /// [`kernels::permute`](crate::kernels::permute), in runs where the last axes stay in
+    /// place; the same copy as [`Tensor::permute_naive`]'s.
     ///
     /// # Shapes
     /// `[d_0, ..., d_n] → [d_axes[0], ..., d_axes[n]]`.
     pub fn permute(&self, axes: &[usize]) -> Tensor {
+        check_permutation(axes, self.shape());
+        let shape: Vec<usize> = axes.iter().map(|&a| self.shape()[a]).collect();
+        let data = crate::kernels::permute::permute(self.data(), self.shape(), axes);
+        Tensor::from_parts("permute", data, &shape)
+    }
+
+    /// [`Tensor::permute`] one number at a time: an odometer over the result's indices that
+    /// tracks where each number sits in `self`.
+    pub fn permute_naive(&self, axes: &[usize]) -> Tensor {
+        check_permutation(axes, self.shape());
         let nd = self.ndim();
-        let mut seen = vec![false; nd];
-        assert!(
-            axes.len() == nd
-                && axes
-                    .iter()
-                    .all(|&a| a < nd && !std::mem::replace(&mut seen[a], true)),
-            "permute: {axes:?} is not a permutation of the axes of shape {:?}",
-            self.shape()
-        );
         let shape: Vec<usize> = axes.iter().map(|&a| self.shape()[a]).collect();
         let old_strides = self.strides();
         let src_strides: Vec<usize> = axes.iter().map(|&a| old_strides[a]).collect();
@@ -230,6 +233,19 @@ impl Tensor {
         let n = self.dim(0);
         self.reshape(&[n, self.numel() / n.max(1)])
     }
+}
+
+/// Panics unless `axes` is a permutation of the axes of `shape`.
+fn check_permutation(axes: &[usize], shape: &[usize]) {
+    let nd = shape.len();
+    let mut seen = vec![false; nd];
+    assert!(
+        axes.len() == nd
+            && axes
+                .iter()
+                .all(|&a| a < nd && !std::mem::replace(&mut seen[a], true)),
+        "permute: {axes:?} is not a permutation of the axes of shape {shape:?}"
+    );
 }
 
 #[cfg(test)]

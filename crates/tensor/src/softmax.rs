@@ -46,6 +46,19 @@ impl Tensor {
     /// ```
     pub fn softmax(&self, axis: usize) -> Tensor {
         check_axis("softmax", self.shape(), axis);
+        if axis + 1 == self.ndim() {
+            let len = self.shape()[axis];
+            let y = crate::kernels::softmax::forward_last(self.data(), len);
+            return Tensor::from_parts("softmax", y, self.shape());
+        }
+        self.softmax_naive(axis)
+    }
+
+    /// [`Tensor::softmax`] by the plain loops of the module doc, along any axis: the
+    /// reference of the kernel that takes the last axis
+    /// ([`kernels::softmax`](crate::kernels::softmax)).
+    pub fn softmax_naive(&self, axis: usize) -> Tensor {
+        check_axis("softmax", self.shape(), axis);
         let (outer, len, inner) = split_at_axis(self.shape(), axis);
         let x = self.data();
         let mut y = vec![0.0; x.len()];
@@ -84,6 +97,17 @@ impl Tensor {
 /// assert_eq!(softmax_backward(&g, &y, 1).data(), &[0.1875, -0.1875]);
 /// ```
 pub fn softmax_backward(g: &Tensor, y: &Tensor, axis: usize) -> Tensor {
+    if axis + 1 == y.ndim() && g.shape() == y.shape() {
+        let len = y.shape()[axis];
+        let dx = crate::kernels::softmax::backward_last(g.data(), y.data(), len);
+        return Tensor::from_parts("softmax backward", dx, y.shape());
+    }
+    softmax_backward_naive(g, y, axis)
+}
+
+/// [`softmax_backward`] by the plain loop, along any axis: the reference of the kernel that
+/// takes the last axis.
+pub fn softmax_backward_naive(g: &Tensor, y: &Tensor, axis: usize) -> Tensor {
     assert_eq!(
         g.shape(),
         y.shape(),

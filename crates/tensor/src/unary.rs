@@ -53,9 +53,26 @@ impl Tensor {
         self.map(|x| x.max(0.0))
     }
 
-    /// `gelu(x) = x·Φ(x)`, the exact form (see [`gelu`]).
+    /// `gelu(x) = x·Φ(x)`, the exact form (see [`gelu`]), computed by the kernel
+    /// [`kernels::gelu`](crate::kernels::gelu) (all in `f32`, several numbers at a time),
+    /// within a few ulp of the `f64` formula [`gelu`].
     pub fn gelu(&self) -> Tensor {
-        self.map(gelu)
+        let data = crate::kernels::gelu::forward(self.data());
+        Tensor::from_parts("gelu", data, self.shape())
+    }
+
+    /// GELU's backward rule, `g·gelu′(x)` with `gelu′(x) = Φ(x) + x·φ(x)`, by the same
+    /// kernel; panics if the shapes differ.
+    pub fn gelu_backward(&self, g: &Tensor) -> Tensor {
+        assert_eq!(
+            self.shape(),
+            g.shape(),
+            "gelu backward: x {:?} and g {:?} must have one shape",
+            self.shape(),
+            g.shape()
+        );
+        let data = crate::kernels::gelu::backward(self.data(), g.data());
+        Tensor::from_parts("gelu", data, self.shape())
     }
 
     /// `leaky_relu(x) = x` for `x ≥ 0`, `slope · x` otherwise.

@@ -734,3 +734,83 @@ fn batch_norm_kernels_give_the_same_bits_on_one_and_two_threads() {
         "batch norm: 1 and 2 threads give different bits"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Permutations and GELU (the vision transformer's kernels)
+// ---------------------------------------------------------------------------------------
+
+/// A shape of rank 1 to 5 (sometimes large enough for both cores), a permutation of its
+/// axes, and a seed.
+fn permute_case() -> impl Strategy<Value = (Vec<usize>, Vec<usize>, u64)> {
+    prop::collection::vec(1usize..=9, 1..=5)
+        .prop_flat_map(|shape| {
+            let axes: Vec<usize> = (0..shape.len()).collect();
+            (Just(shape), Just(axes).prop_shuffle(), any::<u64>())
+        })
+        .prop_map(|(mut shape, axes, seed)| {
+            // Now and then a long last axis, so that runs are long and the copy is split.
+            if seed % 4 == 0 {
+                let last = shape.len() - 1;
+                shape[last] *= 120;
+            }
+            (shape, axes, seed)
+        })
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// The permutation by runs is the naive permutation, bit for bit (only copies).
+    #[test]
+    fn permute_kernel_equals_the_naive_copy((shape, axes, seed) in permute_case()) {
+        let x = random(&shape, &mut StdRng::seed_from_u64(seed));
+        prop_assert!(x.permute(&axes) == x.permute_naive(&axes), "{:?} by {:?}", shape, axes);
+    }
+
+    /// GELU's kernel and its slope follow the `f64` formulas within a few ulp of the larger
+    /// of the result and the input, on numbers from −12 to 12.
+    #[test]
+    fn gelu_kernel_follows_the_f64_formula(len in 1usize..70_000, seed in any::<u64>()) {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let x = Tensor::rand_uniform(&[len], -12.0, 12.0, &mut rng);
+        let g = random(&[len], &mut rng);
+        let (y, dx) = (x.gelu(), x.gelu_backward(&g));
+        for i in 0..len {
+            let v = f64::from(x.data()[i]);
+            let (cdf, pdf) = (tensor::erf::normal_cdf(v), tensor::erf::normal_pdf(v));
+            let bound = 4e-7 * (1.0 + v.abs());
+            prop_assert!((f64::from(y.data()[i]) - v * cdf).abs() <= bound, "gelu({})", v);
+            let slope = f64::from(g.data()[i]) * (cdf + v * pdf);
+            prop_assert!((f64::from(dx.data()[i]) - slope).abs() <= bound, "gelu'({})", v);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// The softmax kernel (the last axis) follows the plain loops: the forward pass to the
+    /// fast exponential's rounding, the backward pass bit for bit.
+    #[test]
+    fn softmax_kernel_follows_the_plain_loops(
+        shape in prop::collection::vec(1usize..=12, 1..=4),
+        wide in any::<bool>(),
+        seed in any::<u64>(),
+    ) {
+        let mut shape = shape;
+        if wide {
+            shape.insert(0, 900); // large enough for both cores
+        }
+        let mut rng = StdRng::seed_from_u64(seed);
+        let x = random(&shape, &mut rng).mul_scalar(8.0);
+        let g = random(&shape, &mut rng);
+        let last = shape.len() - 1;
+        let (y, y_naive) = (x.softmax(last), x.softmax_naive(last));
+        assert_close("softmax", &y, &y_naive)?;
+        prop_assert!(
+            tensor::softmax::softmax_backward(&g, &y, last)
+                == tensor::softmax::softmax_backward_naive(&g, &y, last),
+            "softmax backward"
+        );
+    }
+}

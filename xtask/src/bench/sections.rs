@@ -12,11 +12,13 @@
 //! optimizer and loss.
 
 use autograd::Var;
-use layers::{Mode, Module, Sequential, summary};
+use layers::{Mode, Module, Sequential, VisionTransformer, summary, summary_of_layers};
 use models::Schedule;
-use models::lessons::{deep_cnn, first_cnn, mnist_1v7, resnet, xor};
+use models::lessons::{deep_cnn, first_cnn, mnist_1v7, resnet, vit, xor};
 use models::recipe::LessonRecipe;
-use optim::{Optimizer, RmsProp, RmsPropConfig, Sgd, SgdConfig, bce, cross_entropy};
+use optim::{
+    AdamW, AdamWConfig, Optimizer, RmsProp, RmsPropConfig, Sgd, SgdConfig, bce, cross_entropy,
+};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use tensor::Tensor;
 use tensor::kernels::gemm::gemm_threads;
@@ -25,7 +27,9 @@ use tensor::matmul::Transpose;
 use super::measure::{Figure, Plan, time_runs};
 
 /// The sections, in the order the table lists them.
-pub const SECTIONS: [&str; 6] = ["gemm", "xor", "lesson3", "lesson6", "lesson7", "lesson8"];
+pub const SECTIONS: [&str; 7] = [
+    "gemm", "xor", "lesson3", "lesson6", "lesson7", "lesson8", "lesson9",
+];
 
 /// Each timed run of `gemm` repeats a product until it has done at least this many flops.
 pub const GEMM_FLOPS_PER_RUN: f64 = 3e9;
@@ -38,6 +42,8 @@ pub const LESSON6_STEPS: usize = 10;
 pub const LESSON7_STEPS: usize = 3;
 /// See [`XOR_STEPS`].
 pub const LESSON8_STEPS: usize = 2;
+/// See [`XOR_STEPS`].
+pub const LESSON9_STEPS: usize = 3;
 
 /// What one section measured: its figures, and for a lesson its network's [`network`] line.
 pub struct Measured {
@@ -73,6 +79,7 @@ pub fn run(name: &str, quick: bool) -> Measured {
         "lesson6" => cnn("lesson6", LESSON6_STEPS, plan),
         "lesson7" => cnn("lesson7", LESSON7_STEPS, plan),
         "lesson8" => cnn("lesson8", LESSON8_STEPS, plan),
+        "lesson9" => vit(plan),
         other => panic!("bench: unknown section `{other}`"),
     }
 }
@@ -81,7 +88,11 @@ pub fn run(name: &str, quick: bool) -> Measured {
 /// shape for one input of `input_shape`, joined as `1x16x28x28,1x16x28x28,...` (from
 /// [`summary`]); the PyTorch scripts print the same for theirs.
 pub fn network(model: &Sequential, input_shape: &[usize]) -> String {
-    let s = summary(model, input_shape);
+    network_of(summary(model, input_shape))
+}
+
+/// [`network`]'s line from a summary.
+fn network_of(s: layers::Summary) -> String {
     let shapes: Vec<String> = s
         .rows
         .iter()
@@ -253,5 +264,45 @@ fn cnn(lesson: &str, steps: usize, plan: Plan) -> Measured {
     Measured {
         figures: vec![Figure::from_runs(&name, "images/s", per_s)],
         network: Some(network(&model, &[1, 28, 28])),
+    }
+}
+
+/// Lesson 9: training throughput of the vision transformer of the lesson's recipe (its
+/// patches, width, depth, heads and MLP), cross-entropy and AdamW with its learning rate and
+/// weight decay, on batches of random images as [`cnn`] draws them (no augmentation, as
+/// there). Each timed run is [`LESSON9_STEPS`] steps; the figure is images per second.
+fn vit(plan: Plan) -> Measured {
+    let recipe = vit::Recipe::course(Schedule::Full);
+    let mut rng = StdRng::seed_from_u64(9);
+    let model = VisionTransformer::new(recipe.config(), &mut rng);
+    let config = AdamWConfig {
+        lr: recipe.lr,
+        weight_decay: recipe.weight_decay,
+        ..AdamWConfig::default()
+    };
+    let mut opt = AdamW::new(model.parameters(), config);
+    let batch = recipe.batch_size;
+    let runs = time_runs(plan, || {
+        for _ in 0..LESSON9_STEPS {
+            let x = Tensor::rand_uniform(&[batch, 1, 28, 28], -1.0, 1.0, &mut rng);
+            let classes = (0..batch).map(|_| rng.random_range(0..10) as f32).collect();
+            let y = Tensor::from_vec(classes, &[batch]).expect("one class per image");
+            let logits = model.forward(&Var::constant(x), Mode::Train);
+            let loss = cross_entropy(&logits, &y);
+            opt.zero_grad();
+            loss.backward();
+            opt.step();
+            assert!(loss.item().is_finite(), "bench: the loss is not finite");
+        }
+    });
+    let images = (batch * LESSON9_STEPS) as f64;
+    let per_s = runs.iter().map(|s| images / s).collect();
+    Measured {
+        figures: vec![Figure::from_runs(
+            "lesson9_train_images_per_s",
+            "images/s",
+            per_s,
+        )],
+        network: Some(network_of(summary_of_layers(&model.layers(), &[1, 28, 28]))),
     }
 }

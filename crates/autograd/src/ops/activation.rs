@@ -1,6 +1,5 @@
 //! Activation functions: the nonlinearities between layers, with their derivatives.
 
-use tensor::erf::{normal_cdf, normal_pdf};
 use tensor::softmax::softmax_backward;
 use tensor::{Tensor, broadcast_zip};
 
@@ -44,11 +43,7 @@ impl Var {
     pub fn gelu(&self) -> Var {
         let y = self.value().gelu();
         Var::from_op("gelu", y, &[self], |g, _y, x| {
-            let slope = |x: f32| {
-                let x = f64::from(x);
-                (normal_cdf(x) + x * normal_pdf(x)) as f32
-            };
-            vec![Some(g.zip_map(&x[0].value(), "gelu", |g, x| g * slope(x)))]
+            vec![Some(x[0].value().gelu_backward(g))]
         })
     }
 

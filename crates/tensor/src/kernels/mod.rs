@@ -9,6 +9,9 @@
 //! | --- | --- | --- |
 //! | [`parallel`] | [`Tensor::map`](crate::Tensor::map)'s loop, [`broadcast_zip_naive`](crate::broadcast_zip_naive) | both cores, in chunks fixed by the length |
 //! | [`batch_norm`](mod@batch_norm) | [`batch_norm`](crate::batch_norm)'s `_naive` loops | channels (sums) and planes (element-wise passes) on both cores, sums in eight vector lanes |
+//! | [`gelu`](mod@gelu) | [`gelu`](crate::gelu) and the `f64` [`normal_cdf`](crate::erf::normal_cdf) | `e^x` as Cephes' `expf` without branches, 8 lanes (AVX2) or 4, both cores |
+//! | [`permute`](mod@permute) | [`Tensor::permute_naive`](crate::Tensor::permute_naive) | runs of the axes that stay in place copied whole, both cores |
+//! | [`softmax`](mod@softmax) | [`Tensor::softmax_naive`](crate::Tensor::softmax_naive), [`softmax_backward_naive`](crate::softmax::softmax_backward_naive) | the last axis line by line on both cores, exponentials by [`exp`](mod@exp) several at a time |
 //! | [`gemm`](mod@gemm) | [`matmul_naive`](crate::matmul::matmul_naive) | the `gemm` crate's blocked SIMD kernel (an `unsafe` call) |
 //! | [`im2col`](mod@im2col) | [`im2col_naive`](crate::im2col::im2col_naive), [`col2im_naive`](crate::im2col::col2im_naive) | one bounds test per line instead of per entry |
 //! | [`conv`] | [`conv2d_naive`](crate::conv::conv2d_naive) | picks one of the three below; `im2col` + one wide GEMM per chunk of images, chunks on both cores |
@@ -40,8 +43,12 @@ pub mod chunks;
 pub mod conv;
 pub mod conv_direct;
 pub mod conv_rows;
+pub mod exp;
+pub mod gelu;
 pub mod gemm;
 pub mod im2col;
 pub mod parallel;
+pub mod permute;
 pub mod pool;
+pub mod softmax;
 pub mod tanh;
