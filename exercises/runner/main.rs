@@ -1,7 +1,7 @@
 //! `workbook`: grades the learner's exercises. `cargo xtask exercise` builds it and runs it;
 //! nobody needs to call it by hand.
 //!
-//! The learner's files (`exercises/01_…rs` to `25_…rs`) are its modules, each compiled in
+//! The learner's files (`exercises/01_…rs` to `29_…rs`) are its modules, each compiled in
 //! only when the cargo feature of its name is on (see `Cargo.toml`), so that a half-written
 //! exercise cannot stop another from being checked.
 //!

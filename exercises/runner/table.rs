@@ -75,6 +75,16 @@ pub fn check(name: &str) -> Option<Outcome> {
             crate::mnist_milestone::build,
             crate::mnist_milestone::train,
         ),
+        #[cfg(any(test, feature = "batch_norm_backward"))]
+        "batch_norm_backward" => {
+            grader::resnet::batch_norm_backward(crate::batch_norm_backward::batch_norm_backward)
+        }
+        #[cfg(any(test, feature = "warmup_cosine"))]
+        "warmup_cosine" => grader::resnet::warmup_cosine(crate::warmup_cosine::warmup_cosine),
+        #[cfg(any(test, feature = "residual_milestone"))]
+        "residual_milestone" => {
+            grader::residual::residual_milestone(crate::residual_milestone::ResidualBlock::new)
+        }
         #[cfg(any(test, feature = "softmax_backward"))]
         "softmax_backward" => {
             grader::transformer::softmax_backward(crate::softmax_backward::softmax_backward)
@@ -85,6 +95,10 @@ pub fn check(name: &str) -> Option<Outcome> {
         "layer_norm_backward" => grader::transformer::layer_norm_backward(
             crate::layer_norm_backward::layer_norm_backward,
         ),
+        #[cfg(any(test, feature = "attention_milestone"))]
+        "attention_milestone" => {
+            grader::vit::attention_milestone(crate::attention_milestone::SelfAttention::new)
+        }
         _ => return None,
     })
 }

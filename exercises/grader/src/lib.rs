@@ -20,7 +20,8 @@
 //!
 //! Read `outcome.rs`, `guard.rs`, `cases.rs`, `show.rs`, `gradient.rs`, `golden.rs`, then the
 //! checks in course order: `tensor.rs`, `autograd.rs`, `layers.rs`, `optim.rs`, `data.rs`,
-//! `milestones.rs`, and lesson 9's `transformer.rs`.
+//! `milestones.rs`, lesson 8's `resnet.rs` and `residual.rs`, and lesson 9's `transformer.rs`
+//! and `vit.rs`.
 
 pub mod autograd;
 pub mod cases;
@@ -32,8 +33,11 @@ pub mod layers;
 pub mod milestones;
 pub mod optim;
 mod outcome;
+pub mod residual;
+pub mod resnet;
 pub mod show;
 pub mod tensor;
 pub mod transformer;
+pub mod vit;
 
 pub use outcome::{Outcome, Step, steps};

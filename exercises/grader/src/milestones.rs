@@ -33,7 +33,7 @@ pub const XOR_BAR: Bar = Bar::at_least("accuracy", 1.0);
 pub const MNIST_BAR: Bar = Bar::at_least("test_accuracy", 0.98);
 
 /// `Ok` with a line if `value` meets `bar`, else a failure with `advice`.
-fn meets(bar: &Bar, value: f64, seconds: f64, advice: &str) -> Result<String, Outcome> {
+pub(crate) fn meets(bar: &Bar, value: f64, seconds: f64, advice: &str) -> Result<String, Outcome> {
     let line = format!(
         "{} = {:.2}% (bar {:.2}%), trained in {seconds:.1} s",
         bar.metric,
@@ -64,7 +64,7 @@ fn build_and_train(
 }
 
 /// The network's outputs for `x` in evaluation mode, checked to be `[N, width]`.
-fn outputs(model: &Sequential, x: &Tensor, width: usize) -> Result<Tensor, Outcome> {
+pub(crate) fn outputs(model: &Sequential, x: &Tensor, width: usize) -> Result<Tensor, Outcome> {
     let out = run("running your network on the data", || {
         predict(model, x, 1000)
     })?;
@@ -92,25 +92,28 @@ pub fn xor_milestone(build: Build, train: Train) -> Outcome {
     })
 }
 
-/// The MNIST split, from the data root (`GRADSCHOOL_DATA`, else the per-user cache),
-/// downloading it first if it is missing.
-fn mnist(split: Split) -> Result<Mnist, Outcome> {
+/// A split of MNIST or Fashion-MNIST, from the data root (`GRADSCHOOL_DATA`, else the
+/// per-user cache), downloading it first if it is missing.
+pub(crate) fn load(dataset: Dataset, split: Split) -> Result<Mnist, Outcome> {
     let root = data::data_root(None);
-    Mnist::load_or_download(&root, Dataset::Mnist, split, data::download::MNIST_MIRRORS).map_err(
-        |e| {
-            Outcome::Failing(format!(
-                "MNIST could not be loaded: {e}\n(set GRADSCHOOL_DATA to a folder holding mnist/, \
-                 or run `cargo xtask data` with a network connection)"
-            ))
-        },
-    )
+    Mnist::load_or_download(&root, dataset, split, dataset.mirrors()).map_err(|e| {
+        Outcome::Failing(format!(
+            "{} could not be loaded: {e}\n(set GRADSCHOOL_DATA to a folder holding {}/, or run \
+             `cargo xtask data` with a network connection)",
+            dataset.title(),
+            dataset.dir_name()
+        ))
+    })
 }
 
 /// Milestone 22: trained on the 60,000 training images (pixels in `[0, 1]`,
 /// `[60000, 1, 28, 28]`), at least 98% right on the 10,000 test images.
 pub fn mnist_milestone(build: Build, train: Train) -> Outcome {
     steps(|| {
-        let (train_set, test_set) = (mnist(Split::Train)?, mnist(Split::Test)?);
+        let (train_set, test_set) = (
+            load(Dataset::Mnist, Split::Train)?,
+            load(Dataset::Mnist, Split::Test)?,
+        );
         let (x, y) = (train_set.images(), train_set.labels_tensor());
         let (model, seconds) = build_and_train(build, train, &x, &y)?;
         let logits = outputs(&model, &test_set.images(), 10)?;

@@ -16,7 +16,7 @@ use crate::gradient::{Case, check_rule, gradients_with};
 use crate::guard::run;
 use crate::{Outcome, show, steps};
 
-/// Exercise 23's rule: `(g, y) ↦ ∂L/∂x` for `y = softmax(x)` along the last axis.
+/// Exercise 26's rule: `(g, y) ↦ ∂L/∂x` for `y = softmax(x)` along the last axis.
 pub type SoftmaxRule = fn(&Tensor, &Tensor) -> Tensor;
 
 /// A softmax along the last axis whose backward is the learner's rule.
@@ -27,7 +27,7 @@ fn softmax_op(x: &Var, rule: SoftmaxRule) -> Var {
     })
 }
 
-/// Exercise 23: softmax along the last axis, `∂L/∂x_j = y_j (g_j − Σ_i g_i y_i)`, on shapes
+/// Exercise 26: softmax along the last axis, `∂L/∂x_j = y_j (g_j − Σ_i g_i y_i)`, on shapes
 /// of rank 1 to 4 (attention's scores are `[B, H, T, T]`), then PyTorch's gradient.
 pub fn softmax_backward(rule: SoftmaxRule) -> Outcome {
     let strategy = prop::collection::vec(1usize..=4, 1..=4)
@@ -57,7 +57,7 @@ pub fn softmax_backward(rule: SoftmaxRule) -> Outcome {
     })
 }
 
-/// Exercise 24's function: `softmax(Q·Kᵀ/√d)·V`.
+/// Exercise 27's function: `softmax(Q·Kᵀ/√d)·V`.
 pub type AttentionFn = fn(&Var, &Var, &Var) -> Var;
 
 /// `q: [.., T, d]`, `k: [.., S, d]`, `v: [.., S, e]` with none to two leading axes (1 to 3
@@ -101,7 +101,7 @@ fn typical_slip(got: &Tensor, q: &Var, k: &Var, v: &Var) -> Option<&'static str>
     }
 }
 
-/// Exercise 24: the learner's attention against `layers::scaled_dot_product_attention` on the
+/// Exercise 27: the learner's attention against `layers::scaled_dot_product_attention` on the
 /// doc's example and on random shapes (naming a missing `1/√d` or a softmax along the wrong
 /// axis), then the gradient check (the output must be built from `Var` ops).
 pub fn attention(f: AttentionFn) -> Outcome {
@@ -152,7 +152,7 @@ pub fn attention(f: AttentionFn) -> Outcome {
     })
 }
 
-/// Exercise 25's rule: `(g, x, γ, ε) ↦ (∂L/∂x, ∂L/∂γ, ∂L/∂β)`.
+/// Exercise 28's rule: `(g, x, γ, ε) ↦ (∂L/∂x, ∂L/∂γ, ∂L/∂β)`.
 pub type LayerNormRule = fn(&Tensor, &Tensor, &Tensor, f32) -> (Tensor, Tensor, Tensor);
 
 /// PyTorch's `ε` for `nn.LayerNorm`.
@@ -199,7 +199,7 @@ fn layer_norm_cases() -> impl Strategy<Value = Case<()>> {
     })
 }
 
-/// Exercise 25: layer normalisation's three gradients, by the gradient check on spread rows
+/// Exercise 28: layer normalisation's three gradients, by the gradient check on spread rows
 /// with PyTorch's `ε`, then PyTorch's gradients (`golden/attention.safetensors`).
 pub fn layer_norm_backward(rule: LayerNormRule) -> Outcome {
     steps(|| {

@@ -1,4 +1,4 @@
-//! # Exercise 25 — the backward rule of layer normalisation
+//! # Exercise 28 — the backward rule of layer normalisation
 //!
 //! Lesson: [9 — a vision transformer (its page is to come; the lessons' index until then)](../docs/lessons/README.md), "The block".
 //!
@@ -44,5 +44,26 @@ pub fn layer_norm_backward(
     gamma: &Tensor,
     eps: f32,
 ) -> (Tensor, Tensor, Tensor) {
-    todo!()
+    // BEGIN SOLUTION
+    let last = x.ndim() - 1;
+    let d = x.dim(last) as f32;
+    let centered = x.sub(&x.mean_axis(last, true));
+    let r = centered
+        .square()
+        .mean_axis(last, true)
+        .map(|var| 1.0 / (var + eps).sqrt());
+    let x_hat = centered.mul(&r);
+    let g_hat = g.mul(gamma);
+    let sum_g = g_hat.sum_axis(last, true);
+    let sum_g_x = g_hat.mul(&x_hat).sum_axis(last, true);
+    let dx = g_hat
+        .mul_scalar(d)
+        .sub(&sum_g)
+        .sub(&x_hat.mul(&sum_g_x))
+        .mul(&r)
+        .div_scalar(d);
+    let dgamma = g.mul(&x_hat).sum_to(gamma.shape());
+    let dbeta = g.sum_to(gamma.shape());
+    (dx, dgamma, dbeta)
+    // END SOLUTION
 }

@@ -1,4 +1,4 @@
-//! # Exercise 23 — the backward rule of softmax
+//! # Exercise 26 — the backward rule of softmax
 //!
 //! Lesson: [9 — a vision transformer (its page is to come; the lessons' index until then)](../docs/lessons/README.md), "Attention".
 //!
@@ -31,5 +31,9 @@ use tensor::Tensor;
 
 /// `∂L/∂x` for `y = softmax(x)` along the last axis, from `g = ∂L/∂y` and the output `y`.
 pub fn softmax_backward(g: &Tensor, y: &Tensor) -> Tensor {
-    todo!()
+    // BEGIN SOLUTION
+    let last = y.ndim() - 1;
+    let weighted_mean = g.mul(y).sum_axis(last, true);
+    y.mul(&g.sub(&weighted_mean))
+    // END SOLUTION
 }

@@ -1,4 +1,4 @@
-//! # Exercise 24 — scaled dot-product attention
+//! # Exercise 27 — scaled dot-product attention
 //!
 //! Lesson: [9 — a vision transformer (its page is to come; the lessons' index until then)](../docs/lessons/README.md), "Attention".
 //!
