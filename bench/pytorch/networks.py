@@ -6,6 +6,7 @@ Initialisation follows networks.rs too: PyTorch's defaults for the PyTorch lesso
 Keras' Glorot-uniform with zero biases for the Keras ones (3, 7).
 """
 
+import torch
 from torch import nn
 
 
@@ -129,3 +130,58 @@ def fashion_resnet(kind="resnet", widths=(16, 32, 64), blocks=2):
             in_ch = out_ch
     layers += [GlobalAvgPool(), nn.Linear(in_ch, 10)]
     return nn.Sequential(*layers)
+
+
+class PatchEmbed(nn.Module):
+    """Lesson 9's patch embedding (crates/layers/src/patch_embed.rs): a convolution with
+    kernel = stride = patch, `[N, C, H, W] → [N, T, D]`, named `proj` as timm does."""
+
+    def __init__(self, channels, patch, dim):
+        super().__init__()
+        self.proj = nn.Conv2d(channels, dim, patch, stride=patch)
+
+    def forward(self, x):
+        return self.proj(x).flatten(2).transpose(1, 2)
+
+
+class VisionTransformer(nn.Module):
+    """Lesson 9's network (layers::VisionTransformer): patch embedding, a class token and
+    learned position embeddings (timm's initialisation: N(0, 10⁻⁶) and a truncated normal
+    of std 0.02), `depth` pre-norm `nn.TransformerEncoderLayer`s (GELU, no dropout), a final
+    LayerNorm and a Linear head on the class token; PyTorch's defaults elsewhere, and ours
+    names (`patch_embed.proj.*`, `cls_token`, `pos_embed`, `blocks.{i}.*`, `norm.*`,
+    `head.*`). Iterating it gives its stages in the order of our summary's rows (see
+    `measure.network`)."""
+
+    def __init__(self, patch=4, dim=64, depth=4, heads=4, mlp=128, classes=10, image=(1, 28, 28)):
+        super().__init__()
+        tokens = (image[1] // patch) * (image[2] // patch)
+        self.patch_embed = PatchEmbed(image[0], patch, dim)
+        self.cls_token = nn.Parameter(torch.zeros(1, 1, dim))
+        self.pos_embed = nn.Parameter(torch.zeros(1, tokens + 1, dim))
+        nn.init.normal_(self.cls_token, std=1e-6)
+        nn.init.trunc_normal_(self.pos_embed, std=0.02)
+        self.blocks = nn.ModuleList(
+            nn.TransformerEncoderLayer(
+                dim, heads, mlp, dropout=0.0, activation="gelu", batch_first=True,
+                norm_first=True,
+            )
+            for _ in range(depth)
+        )
+        self.norm = nn.LayerNorm(dim)
+        self.head = nn.Linear(dim, classes)
+
+    def embed(self, patches):
+        """`[cls; patches] + pos_embed`, `[N, T, D] → [N, T + 1, D]`."""
+        cls = self.cls_token.expand(patches.shape[0], -1, -1)
+        return torch.cat([cls, patches], dim=1) + self.pos_embed
+
+    def __iter__(self):
+        return iter(
+            [self.patch_embed, self.embed, *self.blocks, self.norm, lambda x: x[:, 0], self.head]
+        )
+
+    def forward(self, x):
+        for stage in self:
+            x = stage(x)
+        return x

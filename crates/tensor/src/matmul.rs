@@ -83,16 +83,12 @@ impl Tensor {
         );
         let batches: usize = batch_a.iter().product();
         let mut out = vec![0.0; batches * m * n];
-        for bi in 0..batches {
-            kernels::gemm::gemm(
-                &self.data()[bi * m * k..(bi + 1) * m * k],
-                ta,
-                &other.data()[bi * k * n..(bi + 1) * k * n],
-                tb,
-                &mut out[bi * m * n..(bi + 1) * m * n],
-                (m, k, n),
-                0.0,
-            );
+        if batches == 1 {
+            kernels::gemm::gemm(self.data(), ta, other.data(), tb, &mut out, (m, k, n), 0.0);
+        } else {
+            // One product per matrix of the batch, the matrices shared between the cores.
+            let (a, b) = (self.data(), other.data());
+            kernels::gemm::batched(a, ta, b, tb, &mut out, (m, k, n));
         }
         let mut shape = batch_a.to_vec();
         shape.extend([m, n]);

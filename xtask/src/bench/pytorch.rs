@@ -110,7 +110,7 @@ mod tests {
     use crate::args::workspace_root;
     use crate::bench::sections::{self, SECTIONS};
     use models::Schedule;
-    use models::lessons::{deep_cnn, first_cnn, mnist_1v7, resnet, xor};
+    use models::lessons::{deep_cnn, first_cnn, mnist_1v7, resnet, vit, xor};
     use models::recipe::LessonRecipe;
     use optim::RmsPropConfig;
 
@@ -185,6 +185,20 @@ mod tests {
                     format!("BLOCKS = {}", r.blocks),
                     format!("LR = {}", r.lr),
                     format!("MOMENTUM = {}", r.momentum),
+                    format!("WEIGHT_DECAY = {}", r.weight_decay),
+                ]
+            }
+            "lesson9" => {
+                let r = vit::Recipe::course(Schedule::Full);
+                vec![
+                    format!("STEPS = {}", sections::LESSON9_STEPS),
+                    format!("BATCH = {}", r.batch_size),
+                    format!("PATCH = {}", r.patch),
+                    format!("WIDTH = {}", r.width),
+                    format!("DEPTH = {}", r.depth),
+                    format!("HEADS = {}", r.heads),
+                    format!("MLP = {}", r.mlp),
+                    format!("LR = {}", r.lr),
                     format!("WEIGHT_DECAY = {}", r.weight_decay),
                 ]
             }

@@ -190,8 +190,8 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     let warmup = ((recipe.warmup_epochs * loader.num_batches() as f64).round() as usize)
         .min(steps.saturating_sub(1));
     let schedule = WarmupCosine::new(recipe.lr, warmup, steps, 0.0);
-    let mut order_rng = StdRng::seed_from_u64(ctx.seed ^ 0x0_5EED_0F_BA7C);
-    let mut crop_rng = StdRng::seed_from_u64(ctx.seed ^ 0x0_C40B_F11B);
+    let mut order_rng = StdRng::seed_from_u64(ctx.seed ^ 0x5EED_0FBA);
+    let mut crop_rng = StdRng::seed_from_u64(ctx.seed ^ 0xC40B_F11B);
     let (t, correct, seen) = (Cell::new(0), Cell::new(0), Cell::new(0));
 
     let title = format!("Fashion-MNIST, {} network", recipe.variant.name());

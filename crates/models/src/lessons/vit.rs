@@ -229,8 +229,8 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
         .min(steps.saturating_sub(1));
     let schedule = WarmupCosine::new(recipe.lr, warmup, steps, 0.0);
     let moves = recipe.augmentation();
-    let mut order_rng = StdRng::seed_from_u64(ctx.seed ^ 0x0_5EED_0F_BA7C);
-    let mut move_rng = StdRng::seed_from_u64(ctx.seed ^ 0x0_A771_4E5);
+    let mut order_rng = StdRng::seed_from_u64(ctx.seed ^ 0x5EED_0FBA);
+    let mut move_rng = StdRng::seed_from_u64(ctx.seed ^ 0xA771_4E50);
     let (t, correct, seen) = (Cell::new(0), Cell::new(0), Cell::new(0));
 
     let title = format!(

@@ -11,17 +11,22 @@ pub fn exp_nonpositive(x: f32) -> f32 {
     // ln 2 in two parts, so that n·LN2_HI is exact for the n that occur.
     const LN2_HI: f32 = 0.693_359_4;
     const LN2_LO: f32 = -2.121_944_4e-4;
+    // Adding 1.5·2²³ rounds to a whole number (to even on a tie) in the low bits of the
+    // sum, without a call to `roundf`, which the compiler cannot run several at a time.
+    const ROUNDER: f32 = 12_582_912.0;
     // (A comparison rather than `max`, so that NaN stays NaN.)
     let clamped = if x < -87.0 { -87.0 } else { x };
-    let n = (clamped * LOG2_E).round();
+    let shifted = clamped * LOG2_E + ROUNDER;
+    let n = shifted - ROUNDER;
     let r = clamped - n * LN2_HI - n * LN2_LO;
     let p = ((((1.987_569_2e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r
         + 1.666_666_5e-1)
         * r
         + 5.000_000_1e-1;
     let e_r = p * r * r + r + 1.0;
-    // 2ⁿ for −126 ≤ n ≤ 0: the exponent field n + 127.
-    let two_n = f32::from_bits(((n as i32 + 127) as u32) << 23);
+    // 2ⁿ for −126 ≤ n ≤ 0: the exponent field n + 127, n read from the sum's low bits.
+    let n_bits = shifted.to_bits().wrapping_sub(ROUNDER.to_bits());
+    let two_n = f32::from_bits(n_bits.wrapping_add(127) << 23);
     let y = e_r * two_n;
     if x < -87.0 { 0.0 } else { y }
 }

@@ -35,6 +35,51 @@ pub fn gemm(
     gemm_threads(a, ta, b, tb, c, (m, k, n), beta, threads);
 }
 
+/// `c_i = op(a_i)·op(b_i)` for every matrix `i` of a batch stored one after another (the
+/// heads of attention: `[B·H]` products of `[T, d]` matrices): the matrices are shared
+/// between the cores, each product on one thread, so the result is what [`gemm()`] gives
+/// for each alone, whatever the number of threads.
+///
+/// # Shapes
+/// `a: [batches, m, k]` (`[batches, k, m]` transposed), `b: [batches, k, n]`
+/// (`[batches, n, k]`), `c: [batches, m, n]`.
+pub fn batched(
+    a: &[f32],
+    ta: Transpose,
+    b: &[f32],
+    tb: Transpose,
+    c: &mut [f32],
+    (m, k, n): (usize, usize, usize),
+) {
+    use rayon::prelude::*;
+    assert!(
+        m * n > 0 && c.len().is_multiple_of(m * n),
+        "gemm batched: {} outputs are no whole number of [{m}, {n}] matrices",
+        c.len()
+    );
+    let batches = c.len() / (m * n);
+    assert!(
+        a.len() == batches * m * k && b.len() == batches * k * n,
+        "gemm batched: {} and {} values are not {batches} matrices [{m}, {k}] and [{k}, {n}]",
+        a.len(),
+        b.len()
+    );
+    // About PARALLEL_MIN_FLOPS multiply-adds per task, at least one matrix.
+    let per_task = (PARALLEL_MIN_FLOPS / (m * k * n).max(1)).max(1);
+    c.par_chunks_mut(per_task * m * n)
+        .enumerate()
+        .for_each(|(t, c_task)| {
+            for (j, c_i) in c_task.chunks_mut(m * n).enumerate() {
+                let i = t * per_task + j;
+                let (a_i, b_i) = (
+                    &a[i * m * k..(i + 1) * m * k],
+                    &b[i * k * n..(i + 1) * k * n],
+                );
+                gemm_threads(a_i, ta, b_i, tb, c_i, (m, k, n), 0.0, 1);
+            }
+        });
+}
+
 /// [`gemm()`] on at most `threads` threads of the rayon pool (1: the calling thread only).
 ///
 /// The work is done by the `gemm` crate's blocked kernel: packing into cache-sized panels,
