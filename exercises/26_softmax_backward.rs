@@ -1,6 +1,6 @@
 //! # Exercise 26 — the backward rule of softmax
 //!
-//! Lesson: [9 — a vision transformer (its page is to come; the lessons' index until then)](../docs/lessons/README.md), "Attention".
+//! Lesson: [9 — Attention: a small vision transformer](../docs/lessons/09-vit.md), "Attention".
 //!
 //! Attention turns each row of scores into probabilities with a softmax along the last
 //! axis, `y_i = e^(x_i) / Σ_j e^(x_j)`. Its Jacobian is `∂y_i/∂x_j = y_i·(δ_ij − y_j)`:

@@ -1,6 +1,6 @@
 //! # Exercise 27 — scaled dot-product attention
 //!
-//! Lesson: [9 — a vision transformer (its page is to come; the lessons' index until then)](../docs/lessons/README.md), "Attention".
+//! Lesson: [9 — Attention: a small vision transformer](../docs/lessons/09-vit.md), "Attention".
 //!
 //! Each token asks a question (its query `q`), each token offers a label (its key `k`) and
 //! a content (its value `v`). A query's output is the average of all the values, weighted by

@@ -1,6 +1,6 @@
 //! # Exercise 28 — the backward rule of layer normalisation
 //!
-//! Lesson: [9 — a vision transformer (its page is to come; the lessons' index until then)](../docs/lessons/README.md), "The block".
+//! Lesson: [9 — Attention: a small vision transformer](../docs/lessons/09-vit.md), "Pre-norm, residuals, GELU".
 //!
 //! A transformer normalises every token on its own: each row of `D` features `x_d` becomes
 //!

@@ -1,6 +1,6 @@
 //! # Milestone 29 — your own multi-head self-attention trains a vision transformer on MNIST
 //!
-//! Lesson: [9 — a vision transformer (its page is to come; the lessons' index until then)](../docs/lessons/README.md), "Attention".
+//! Lesson: [9 — Attention: a small vision transformer](../docs/lessons/09-vit.md), "Attention".
 //!
 //! Write the attention sub-layer of a transformer block, and the grader builds a small
 //! vision transformer around it, trains it and checks its accuracy on MNIST.

@@ -19,6 +19,7 @@ use crate::module::{Mode, Module};
 ///
 /// # Shapes
 /// `q: [..., T, d]`, `k: [..., S, d]` (the same leading axes) → `[..., T, S]`.
+// ANCHOR: attention
 pub fn attention_probabilities(q: &Var, k: &Var) -> Var {
     let (qs, ks) = (q.shape(), k.shape());
     assert!(
@@ -33,6 +34,7 @@ pub fn attention_probabilities(q: &Var, k: &Var) -> Var {
         .matmul_bt(k)
         .softmax(qs.len() - 1)
 }
+// ANCHOR_END: attention
 
 /// Scaled dot-product attention, `softmax(Q·Kᵀ/√d)·V`: each query's output is the average
 /// of the values, weighted by its [`attention_probabilities`] (PyTorch's
@@ -196,6 +198,7 @@ impl MultiHeadAttention {
         );
         let (b, t, dh) = (xs[0], xs[1], d / heads);
 
+        // ANCHOR: heads
         // The packed projection, one GEMM for Q, K and V: [B·T, D]·[3D, D]ᵀ → [B·T, 3D].
         let qkv = x
             .reshape(&[b * t, d])
@@ -216,6 +219,7 @@ impl MultiHeadAttention {
         // output projection → [B·T, D] → [B, T, D].
         let merged = heads_out.permute(&[0, 2, 1, 3]).reshape(&[b * t, d]);
         let y = self.out_proj.forward(&merged, mode).reshape(&[b, t, d]);
+        // ANCHOR_END: heads
         (y, attention)
     }
 }

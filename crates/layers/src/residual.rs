@@ -149,6 +149,7 @@ fn normalized(bn: &Option<BatchNorm2d>, z: Var, mode: Mode) -> Var {
 }
 
 impl Module for BasicBlock {
+    // ANCHOR: forward
     fn forward(&self, x: &Var, mode: Mode) -> Var {
         let a1 = normalized(&self.bn1, self.conv1.forward(x, mode), mode).relu();
         let z2 = normalized(&self.bn2, self.conv2.forward(&a1, mode), mode);
@@ -161,6 +162,7 @@ impl Module for BasicBlock {
         };
         z2.add(&shortcut).relu()
     }
+    // ANCHOR_END: forward
 
     fn visit_params(&self, f: &mut dyn FnMut(&str, &Var)) {
         let prefixed = |prefix: &'static str, m: &dyn Module, f: &mut dyn FnMut(&str, &Var)| {

@@ -142,6 +142,7 @@ impl TransformerBlock {
             "{}: input shape {xs:?} does not match [B, T, {d}]",
             self.describe()
         );
+        // ANCHOR: block
         // Attention, in a residual: x + dropout1(self_attn(norm1(x))).
         let (a, attention) = self
             .self_attn
@@ -153,6 +154,7 @@ impl TransformerBlock {
         let h = self.linear2.forward(&self.dropout.forward(&h, mode), mode);
         let h = self.dropout2.forward(&h.reshape(&xs), mode);
         (x.add(&h), attention)
+        // ANCHOR_END: block
     }
 }
 

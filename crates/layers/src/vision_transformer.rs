@@ -141,6 +141,7 @@ impl VisionTransformer {
 
     /// The logits and every block's attention probabilities (`[N, H, T + 1, T + 1]` each,
     /// in block order), computed in one pass.
+    // ANCHOR: vit
     pub fn forward_with_attention(&self, x: &Var, mode: Mode) -> (Var, Vec<Var>) {
         let mut h = self.patch_embed.forward(x, mode);
         h = self.pos_embed.forward(&h, mode);
@@ -153,6 +154,7 @@ impl VisionTransformer {
         let h = ClassTokenPool.forward(&self.norm.forward(&h, mode), mode);
         (self.head.forward(&h, mode), attention)
     }
+    // ANCHOR_END: vit
 
     /// The layers in the order the input meets them (the embeddings, each block, the norm,
     /// the class token's selection, the head): what [`crate::summary_of_layers`] lists.

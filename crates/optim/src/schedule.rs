@@ -58,6 +58,7 @@ impl WarmupCosine {
         }
     }
 
+    // ANCHOR: lr
     /// The learning rate of step `t` (from 0). Steps past the end keep `final_lr`.
     pub fn lr(&self, t: usize) -> f32 {
         if t < self.warmup {
@@ -68,6 +69,7 @@ impl WarmupCosine {
         let cosine = (1.0 + (std::f64::consts::PI * p).cos()) / 2.0;
         (f64::from(self.final_lr) + f64::from(self.peak - self.final_lr) * cosine) as f32
     }
+    // ANCHOR_END: lr
 
     /// The number of steps the schedule spans.
     pub fn total_steps(&self) -> usize {

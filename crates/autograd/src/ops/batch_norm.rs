@@ -37,6 +37,7 @@ impl Var {
     ///
     /// # Shapes
     /// `x: [N, C, ...]`, `gamma`, `beta`: `[C]` → `y` like `x`; `μ`, `σ²`: `C` numbers.
+    // ANCHOR: batch_norm
     pub fn batch_norm(&self, gamma: &Var, beta: &Var, eps: f32) -> (Var, Vec<f32>, Vec<f32>) {
         let x = self.value();
         let (mean, var) = channel_stats(&x);
@@ -66,6 +67,7 @@ impl Var {
         );
         (y, batch_mean, var)
     }
+    // ANCHOR_END: batch_norm
 
     /// Batch normalisation by given statistics (evaluation): `y = γ·(x − μ)·r + β` with
     /// `r = 1/√(σ² + ε)` for fixed `μ`, `σ²` (the running averages). `∂L/∂x = γ·r·g`,

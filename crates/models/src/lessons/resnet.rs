@@ -62,6 +62,8 @@ pub struct Recipe {
     pub flip: bool,
     /// Training images used (the first of the 60,000).
     pub train_images: usize,
+    /// Test images measured on (the first of the 10,000).
+    pub test_images: usize,
 }
 
 impl LessonRecipe for Recipe {
@@ -87,6 +89,7 @@ impl LessonRecipe for Recipe {
             crop_padding: 2,
             flip: true,
             train_images,
+            test_images: 10_000,
         }
     }
 }
@@ -108,7 +111,7 @@ impl recipe::Recipe for Recipe {
                 "warmup_epochs",
                 "epochs of linear warm-up",
                 &mut self.warmup_epochs,
-                Interval::Positive,
+                Interval::NonNegative,
             ),
             Param::f32(
                 "momentum",
@@ -133,6 +136,11 @@ impl recipe::Recipe for Recipe {
                 "train_images",
                 "training images used (at most 60000)",
                 &mut self.train_images,
+            ),
+            Param::count(
+                "test_images",
+                "test images measured on (at most 10000)",
+                &mut self.test_images,
             ),
         ]
     }
@@ -160,6 +168,8 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     let recipe: Recipe = ctx.recipe();
     let train_set = load_set(ctx, Dataset::FashionMnist, Split::Train)?;
     let test_set = load_set(ctx, Dataset::FashionMnist, Split::Test)?;
+    let test_set =
+        test_set.subset(&(0..recipe.test_images.min(test_set.len())).collect::<Vec<_>>());
     let names = Dataset::FashionMnist.class_names();
     let mut out = Outcome::default();
     out.files
@@ -199,6 +209,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     let history = fit(
         recipe.epochs,
         |_| loader.shuffled(&mut order_rng),
+        // ANCHOR: step
         |(x_b, y_b)| {
             let x = normalize(&random_crop_flip(
                 &x_b,
@@ -216,6 +227,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
             count_right(&logits.value(), &y_b, (&correct, &seen));
             loss.item()
         },
+        // ANCHOR_END: step
         |_| {
             let (test_loss, test_accuracy) = evaluate_logits(&model, &x_test, &y_test, 1000);
             let train_accuracy = correct.take() as f64 / seen.take().max(1) as f64;

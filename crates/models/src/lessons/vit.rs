@@ -64,6 +64,8 @@ pub struct Recipe {
     pub scale: f32,
     /// Training images used (the first of the 60,000).
     pub train_images: usize,
+    /// Test images measured on (the first of the 10,000).
+    pub test_images: usize,
 }
 
 impl Recipe {
@@ -117,6 +119,7 @@ impl LessonRecipe for Recipe {
             shift: 2.0,
             scale: 0.1,
             train_images,
+            test_images: 10_000,
         }
     }
 }
@@ -155,19 +158,19 @@ impl recipe::Recipe for Recipe {
                 "warmup_epochs",
                 "epochs of linear warm-up",
                 &mut self.warmup_epochs,
-                Interval::Positive,
+                Interval::NonNegative,
             ),
             Param::f32(
                 "rotate",
                 "largest random rotation, degrees",
                 &mut self.rotate,
-                Interval::Positive,
+                Interval::NonNegative,
             ),
             Param::f32(
                 "shift",
                 "largest random shift, pixels",
                 &mut self.shift,
-                Interval::Positive,
+                Interval::NonNegative,
             ),
             Param::f32(
                 "scale",
@@ -179,6 +182,11 @@ impl recipe::Recipe for Recipe {
                 "train_images",
                 "training images used (at most 60000)",
                 &mut self.train_images,
+            ),
+            Param::count(
+                "test_images",
+                "test images measured on (at most 10000)",
+                &mut self.test_images,
             ),
         ]
     }
@@ -206,6 +214,8 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     }
     let train_set = load_set(ctx, Dataset::Mnist, Split::Train)?;
     let test_set = load_set(ctx, Dataset::Mnist, Split::Test)?;
+    let test_set =
+        test_set.subset(&(0..recipe.test_images.min(test_set.len())).collect::<Vec<_>>());
     let n_train = recipe.train_images.min(train_set.len());
     let train_set = train_set.subset(&(0..n_train).collect::<Vec<_>>());
     let (mean, std) = MEAN_STD;
@@ -241,6 +251,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     let history = fit(
         recipe.epochs,
         |_| loader.shuffled(&mut order_rng),
+        // ANCHOR: step
         |(x_b, y_b)| {
             let x = normalize(&random_affine(&x_b, &moves, &mut move_rng));
             let logits = model.forward(&Var::constant(x), Mode::Train);
@@ -253,6 +264,7 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
             count_right(&logits.value(), &y_b, (&correct, &seen));
             loss.item()
         },
+        // ANCHOR_END: step
         |_| {
             let (test_loss, test_accuracy) = evaluate_logits(&model, &x_test, &y_test, 500);
             let train_accuracy = correct.take() as f64 / seen.take().max(1) as f64;

@@ -46,24 +46,27 @@ pub fn after_training(
         &counts,
         &names,
     )?];
-    files.push(mistakes(ctx, test_set, predicted, &names)?);
+    files.extend(mistakes(ctx, test_set, predicted, &names)?);
     files.push(stem_filters(ctx, model)?);
     files.push(curves(ctx, history)?);
     Ok(files)
 }
 
 /// The first 24 test images the network gets wrong, captioned `guess (truth)`:
-/// `mistakes.png`.
+/// `mistakes.png` (none if it gets every one right).
 fn mistakes(
     ctx: &Context,
     test_set: &Mnist,
     predicted: &[usize],
     names: &[String],
-) -> Result<PathBuf, LessonError> {
+) -> Result<Option<PathBuf>, LessonError> {
     let wrong: Vec<usize> = (0..test_set.len())
         .filter(|&i| predicted[i] != test_set.labels()[i] as usize)
         .take(24)
         .collect();
+    if wrong.is_empty() {
+        return Ok(None);
+    }
     let captions: Vec<String> = wrong
         .iter()
         .map(|&i| {
@@ -74,7 +77,7 @@ fn mistakes(
     let path = ctx.out("mistakes.png");
     let images = test_set.subset(&wrong).images();
     data::grid::save_grid(&path, &images, &captions, 6).map_err(OutputError::Grid)?;
-    Ok(path)
+    Ok(Some(path))
 }
 
 /// The stem's 3×3 filters, each stretched to black–white and enlarged: `filters.png`.

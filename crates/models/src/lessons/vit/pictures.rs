@@ -117,7 +117,8 @@ fn attention_maps(
     model: &VisionTransformer,
     (test_set, x_test): (&Mnist, &Tensor),
 ) -> Result<PathBuf, LessonError> {
-    let x = x_test.narrow(0, 0, DIGITS);
+    let digits = DIGITS.min(test_set.len());
+    let x = x_test.narrow(0, 0, digits);
     let params = model.parameters();
     let attention: Vec<Tensor> = no_grad(&params, || {
         let (_, a) = model.forward_with_attention(&Var::constant(x), Mode::Eval);
@@ -125,10 +126,10 @@ fn attention_maps(
     });
     let (heads, t) = (attention[0].shape()[1], attention[0].shape()[2]);
     let g = ((t - 1) as f64).sqrt().round() as usize;
-    let digits = test_set.subset(&(0..DIGITS).collect::<Vec<_>>()).images();
+    let pictures = test_set.subset(&(0..digits).collect::<Vec<_>>()).images();
     let (mut images, mut captions) = (Vec::new(), Vec::new());
-    for n in 0..DIGITS {
-        images.push(digits.narrow(0, n, 1));
+    for n in 0..digits {
+        images.push(pictures.narrow(0, n, 1));
         captions.push(format!("digit {}", test_set.labels()[n]));
         let mut maps = vec![rollout(&attention, n, g)];
         captions.push("rollout".to_string());
