@@ -231,8 +231,9 @@ static LESSONS: [Lesson; 9] = [
         title: "Normalisation and residual connections: a small ResNet on Fashion-MNIST",
         seed: DEFAULT_SEED,
         bars: &[Bar::at_least("test_accuracy", 0.935)],
-        // Measured below.
-        quick_bars: Some(&[Bar::at_least("test_accuracy", 0.0)]),
+        // The quick schedule (1 epoch on 12,000 images, all of it the warm-up) reached
+        // 65.09% with seed 42 (75.61% without the warm-up); its bar sits below.
+        quick_bars: Some(&[Bar::at_least("test_accuracy", 0.60)]),
         recipe: course_recipe::<course::resnet::Recipe>,
         run: course::resnet::run,
     },
@@ -242,8 +243,10 @@ static LESSONS: [Lesson; 9] = [
         title: "Attention: a small vision transformer on MNIST",
         seed: DEFAULT_SEED,
         bars: &[Bar::at_least("test_accuracy", 0.980)],
-        // Measured below.
-        quick_bars: Some(&[Bar::at_least("test_accuracy", 0.0)]),
+        // The quick schedule (1 epoch on 12,000 images, all of it the warm-up: 94 steps)
+        // reached 39.81% with seed 42 (38.13% without the warm-up), four times chance: a
+        // transformer needs more steps than a CNN before it sees digits. Its bar sits below.
+        quick_bars: Some(&[Bar::at_least("test_accuracy", 0.35)]),
         recipe: course_recipe::<course::vit::Recipe>,
         run: course::vit::run,
     },
