@@ -38,7 +38,8 @@ COMMANDS:
                                            the workbook: list, check or watch the exercises
     data [--data-dir DIR]                  fetch or verify the data sets the lessons use
     bench [--pytorch [--python PATH]] [--rounds R] [--quick] [--out FILE] [SECTION...]
-                                           the benchmark table (gemm xor lesson3 lesson6 lesson7);
+                                           the benchmark table (gemm xor lesson3 lesson6
+                                           lesson7 lesson8 lesson9);
                                            --pytorch times PyTorch beside ours in the same run
     predict FILE... [--model FILE] [--raw] [--json]
                                            classify image files with a saved digit model;

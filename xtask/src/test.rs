@@ -73,6 +73,8 @@ fn succeeded(status: std::io::Result<std::process::ExitStatus>) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+
     use super::*;
 
     /// Whether the lock file of the workspace of `manifest` is current: cargo resolves the
@@ -114,6 +116,150 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The features of each crates.io package that a build of `manifest`'s workspace
+    /// compiles, as `cargo tree` resolves them for `selection` (`--workspace` or `-p NAME`)
+    /// and the dependency `edges` (`normal,build` for a build, `normal,build,dev` for the
+    /// tests): each `name vX.Y.Z` with its feature lists (two where the procedural macros'
+    /// copy differs from the one linked into programs).
+    fn feature_lists(
+        manifest: &str,
+        selection: &[&str],
+        edges: &str,
+    ) -> BTreeMap<String, BTreeSet<String>> {
+        let out = cargo()
+            .args([
+                "tree",
+                "--locked",
+                "--offline",
+                "--prefix",
+                "none",
+                "-e",
+                edges,
+            ])
+            .args(["--format", "{p}|{f}", "--manifest-path"])
+            .arg(workspace_root().join(manifest))
+            .args(selection)
+            .output()
+            .expect("cargo runs");
+        assert!(
+            out.status.success(),
+            "cargo tree of {manifest}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut lists: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for line in String::from_utf8_lossy(&out.stdout).lines() {
+            let line = line.trim_end_matches(" (*)");
+            let Some((package, features)) = line.split_once('|') else {
+                continue;
+            };
+            // The workspaces' own crates, named with their folder, are compiled once per
+            // workspace in any case.
+            let package = package.trim_end_matches(" (proc-macro)");
+            if !package.contains(" (") {
+                lists
+                    .entry(package.to_string())
+                    .or_default()
+                    .insert(features.to_string());
+            }
+        }
+        lists
+    }
+
+    /// Every package that `build` compiles with features other than those the tests'
+    /// build (`tests`) compiles it with, each as a line naming both.
+    fn features_not_shared(
+        tests: &BTreeMap<String, BTreeSet<String>>,
+        build: &BTreeMap<String, BTreeSet<String>>,
+    ) -> Vec<String> {
+        build
+            .iter()
+            .filter_map(|(package, lists)| {
+                let shared = tests.get(package)?;
+                let other: Vec<&String> = lists.difference(shared).collect();
+                (!other.is_empty())
+                    .then(|| format!("{package}: {other:?} here, {shared:?} in the tests"))
+            })
+            .collect()
+    }
+
+    /// One compiled copy of each dependency: `cargo xtask …`, `cargo doc`, the workbook's
+    /// tests and `cargo xtask exercise` compile every crates.io package they share with the
+    /// workspace's tests (`cargo test --workspace`) with the same features, so that each
+    /// build reuses the others' artifacts in `target/` instead of compiling that package,
+    /// and every crate above it, again. A new dev-dependency that turns on more features of
+    /// a shared package fails here: ask for the same features in the feature pins of
+    /// Cargo.toml (and of exercises/Cargo.toml for the workbook).
+    #[test]
+    fn one_feature_set_for_every_build() {
+        let tests = feature_lists("Cargo.toml", &["--workspace"], "normal,build,dev");
+        let builds: [(&str, &str, &[&str], &str); 4] = [
+            (
+                "cargo xtask",
+                "Cargo.toml",
+                &["-p", "xtask"],
+                "normal,build",
+            ),
+            ("cargo doc", "Cargo.toml", &["--workspace"], "normal,build"),
+            (
+                "the workbook's tests",
+                "exercises/Cargo.toml",
+                &["--workspace"],
+                "normal,build,dev",
+            ),
+            (
+                "cargo xtask exercise",
+                "exercises/Cargo.toml",
+                &["-p", "workbook"],
+                "normal,build",
+            ),
+        ];
+        for (name, manifest, selection, edges) in builds {
+            let build = feature_lists(manifest, selection, edges);
+            assert!(
+                build.len() > 50,
+                "{name}: only {} packages listed",
+                build.len()
+            );
+            let other = features_not_shared(&tests, &build);
+            assert!(
+                other.is_empty(),
+                "{name} compiles these packages with other features than the tests do, so \
+                 with a second copy of them and of every crate above them; add their features \
+                 to the feature pins of {manifest}:\n{}",
+                other.join("\n")
+            );
+        }
+    }
+
+    #[test]
+    fn a_package_with_other_features_is_named() {
+        let lists = |entries: &[(&str, &str)]| {
+            let mut map: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+            for (package, features) in entries {
+                map.entry(package.to_string())
+                    .or_default()
+                    .insert(features.to_string());
+            }
+            map
+        };
+        let tests = lists(&[
+            ("http v1.5.0", "default,std"),
+            ("syn v3.0.9", "derive"),
+            ("syn v3.0.9", "full"),
+        ]);
+        // Only in one build, or with one of the tests' feature lists: shared.
+        let build = lists(&[
+            ("http v1.5.0", "default,std"),
+            ("syn v3.0.9", "full"),
+            ("ring v0.17.14", ""),
+        ]);
+        assert!(features_not_shared(&tests, &build).is_empty());
+        let build = lists(&[("http v1.5.0", "std")]);
+        let other = features_not_shared(&tests, &build);
+        assert_eq!(other.len(), 1);
+        assert!(other[0].starts_with("http v1.5.0: "), "{other:?}");
     }
 
     #[test]

@@ -102,6 +102,15 @@ impl Named for HiddenActivation {
     }
 }
 
+/// Lesson 8's three networks of one shape: plain, batch-normalised, residual.
+impl Named for BlockKind {
+    const ALL: &'static [BlockKind] = &BlockKind::ALL;
+
+    fn name(self) -> &'static str {
+        BlockKind::name(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,14 +139,5 @@ mod tests {
         let mut init = Init::Glorot;
         assert!(!init.choose("kaiming"));
         assert_eq!(init, Init::Glorot);
-    }
-}
-
-/// Lesson 8's three networks of one shape: plain, batch-normalised, residual.
-impl Named for BlockKind {
-    const ALL: &'static [BlockKind] = &BlockKind::ALL;
-
-    fn name(self) -> &'static str {
-        BlockKind::name(self)
     }
 }

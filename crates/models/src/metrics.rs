@@ -47,20 +47,6 @@ pub fn print_confusion(counts: &[Vec<usize>], names: &[String]) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn accuracy_and_confusion_count_agreements() {
-        // 3 of 4 right.
-        assert_eq!(accuracy(&[0, 1, 1, 2], &[0, 1, 2, 2]), 0.75);
-        // The one mistake: a true 2 predicted as 1.
-        let m = confusion(&[0, 1, 1, 2], &[0, 1, 2, 2], 3);
-        assert_eq!(m, vec![vec![1, 0, 0], vec![0, 1, 0], vec![0, 1, 1]]);
-    }
-}
-
 /// Adds the right answers of a batch of logits (its largest logit is the class in `y`) and
 /// the batch's size to running counts, for a training accuracy measured on the way.
 ///
@@ -79,4 +65,18 @@ pub fn count_right(
         .count();
     correct.set(correct.get() + right);
     seen.set(seen.get() + y.numel());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accuracy_and_confusion_count_agreements() {
+        // 3 of 4 right.
+        assert_eq!(accuracy(&[0, 1, 1, 2], &[0, 1, 2, 2]), 0.75);
+        // The one mistake: a true 2 predicted as 1.
+        let m = confusion(&[0, 1, 1, 2], &[0, 1, 2, 2], 3);
+        assert_eq!(m, vec![vec![1, 0, 0], vec![0, 1, 0], vec![0, 1, 1]]);
+    }
 }

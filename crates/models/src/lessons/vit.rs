@@ -203,7 +203,7 @@ const MEAN_STD: (f32, f32) = (0.1307, 0.3081);
 pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     let recipe: Recipe = ctx.recipe();
     let config = recipe.config();
-    if 28 % recipe.patch != 0 || recipe.width % recipe.heads != 0 {
+    if !28_usize.is_multiple_of(recipe.patch) || !recipe.width.is_multiple_of(recipe.heads) {
         return Err(LessonError::Recipe(recipe::RecipeError {
             flag: "--patch / --heads".into(),
             message: format!(

@@ -22,7 +22,7 @@ pub fn exp_nonpositive(x: f32) -> f32 {
     let p = ((((1.987_569_2e-4 * r + 1.398_199_9e-3) * r + 8.333_452e-3) * r + 4.166_579_6e-2) * r
         + 1.666_666_5e-1)
         * r
-        + 5.000_000_1e-1;
+        + 0.5;
     let e_r = p * r * r + r + 1.0;
     // 2ⁿ for −126 ≤ n ≤ 0: the exponent field n + 127, n read from the sum's low bits.
     let n_bits = shifted.to_bits().wrapping_sub(ROUNDER.to_bits());
