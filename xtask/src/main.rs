@@ -42,7 +42,8 @@ COMMANDS:
                                            lesson7 lesson8 lesson9);
                                            --pytorch times PyTorch beside ours in the same run
     predict FILE... [--model FILE] [--raw] [--json]
-                                           classify image files with a saved digit model;
+                                           classify image files with a model saved by
+                                           lesson 6, 7, 8 or 9;
                                            `predict --help` gives the exit codes
     studio [--port P] [--host ADDRESS] [--model FILE]
                                            the course's pages in the browser (127.0.0.1:8000)

@@ -16,7 +16,8 @@ USAGE:
 
     --port P         the port (default 8000; 0 picks a free one)
     --host ADDRESS   the address to listen on (default 127.0.0.1, this machine only)
-    --model FILE     the digit model (default: lesson 7's, else lesson 6's, under target/lessons/)
+    --model FILE     a model saved by lesson 6, 7, 8 or 9 (default: each of lessons 7's,
+                     6's, 9's and 8's under target/lessons/ that exists, chosen in the page)
     --data-dir DIR   the folder holding mnist/ (default: GRADSCHOOL_DATA, then the cache)
 ";
 

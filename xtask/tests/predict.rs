@@ -31,8 +31,8 @@ fn predict(args: &[&str]) -> Output {
 }
 
 /// Trains lesson 6's network for one pass over the first 30,000 training digits, randomly
-/// rotated, scaled and shifted, with Adam
-/// and saves it in `dir`. Returns the model file and the test set.
+/// rotated, scaled and shifted, then standardised as lesson 6 does (`(p − 0.5)/0.5`, what
+/// `predict` does to a picture for this network), with Adam, and saves it in `dir`. Returns the model file and the test set.
 fn train_small_model(dir: &Path) -> (PathBuf, Mnist) {
     let root = data::data_root(None);
     let load = |split| {
@@ -48,6 +48,7 @@ fn train_small_model(dir: &Path) -> (PathBuf, Mnist) {
     let mut opt = Adam::new(model.parameters(), AdamConfig::default());
     for (x_b, y_b) in DataLoader::new(&x, &y, 64).shuffled(&mut rng) {
         let x_b = random_affine(&x_b, &AffineRange::WORLD, &mut rng);
+        let x_b = Network::FirstCnn.input().standardize(&x_b);
         let loss = cross_entropy(&model.forward(&Var::constant(x_b), Mode::Train), &y_b);
         opt.zero_grad();
         loss.backward();

@@ -4,7 +4,9 @@
 //! A digit to classify is loaded with [`load_digit`], which by default prepares it as MNIST
 //! itself was made ([`mnist_style`], one small function per step), so that a photo of dark
 //! ink on paper or a drawing app's transparent PNG looks to the model like the digits it
-//! learnt from. [`Preprocess::Raw`] keeps the plain stretch to 28×28 for comparison.
+//! learnt from. A picture of clothing for a Fashion-MNIST model is prepared as Fashion-MNIST
+//! was made ([`fashion_style`], [`Preprocess::Fashion`]). [`Preprocess::Raw`] keeps the
+//! plain stretch to 28×28 for comparison.
 //!
 //! ```
 //! use tensor::Tensor;
@@ -25,26 +27,32 @@ use tensor::Tensor;
 
 use crate::error::{DataError, io_error};
 
+pub mod fashion_style;
 pub mod gray;
 pub mod mnist_style;
 
 /// The side of an MNIST image.
 pub const MNIST_SIDE: u32 = 28;
 
-/// How an image file becomes the 28×28 input of an MNIST model.
+/// How an image file becomes the 28×28 input of an MNIST (or Fashion-MNIST) model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Preprocess {
     /// As MNIST itself was made ([`mnist_style`]): transparency onto white, gray, white ink
     /// on black whatever the paper, contrast stretched, the ink cropped, its longer side
     /// scaled to 20 pixels, centred by its centre of mass in 28×28.
     Mnist,
+    /// As Fashion-MNIST was made ([`fashion_style`]), for a picture of a piece of
+    /// clothing: gray, light on black whatever the background, the background's level to
+    /// black, cropped to the item, its longer side scaled to 28 pixels, centred.
+    Fashion,
     /// Only a stretch to 28×28 (bilinear, aspect ratio not kept), gray from the colour
     /// channels with any transparency dropped: what a first try does, kept to show the
     /// difference.
     Raw,
 }
 
-/// Loads an image file as a digit for an MNIST model.
+/// Loads an image file as a digit for an MNIST model (or, with [`Preprocess::Fashion`], as
+/// a piece of clothing for a Fashion-MNIST model).
 ///
 /// # Shapes
 /// Returns `[1, 28, 28]`, values in `[0, 1]`, white ink on black.
@@ -62,6 +70,7 @@ pub fn digit_from_bytes(bytes: &[u8], name: &Path, how: Preprocess) -> Result<Te
     let image = decode(bytes, name)?;
     Ok(match how {
         Preprocess::Mnist => mnist_style::preprocess(&image).digit(),
+        Preprocess::Fashion => fashion_style::preprocess(&image).to_tensor(),
         Preprocess::Raw => stretch_gray(&image, MNIST_SIDE),
     })
 }

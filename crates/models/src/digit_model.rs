@@ -1,10 +1,20 @@
-//! Saved digit models: the weights of lesson 6's or lesson 7's network with the name of the
-//! network in the file's header, so that `cargo xtask predict`, the studio or a learner's
-//! own program can load either without being told which lesson wrote it.
+//! Saved models: the weights of a lesson's network with the network's name and sizes in
+//! the file's header, so that `cargo xtask predict`, the studio or a learner's own program
+//! can load one without being told which lesson wrote it. (The name is from when lessons 6
+//! and 7's digit networks were the only ones; lesson 8's ResNet classifies clothing.)
 //!
-//! A safetensors file holds named tensors and a header of string pairs; [`save`] writes the
-//! network's name under [`NETWORK_KEY`], and [`load`] reads it, builds that network and
-//! copies the weights in (every tensor must fit, as PyTorch's `strict=True`).
+//! | lesson | [`Network`] | header (besides [`NETWORK_KEY`]) | classes | input |
+//! | --- | --- | --- | --- | --- |
+//! | 6 | `first_cnn` | — | digits | MNIST-style, `(p − 0.5)/0.5` |
+//! | 7 | `deep_cnn` | — | digits | MNIST-style, `p` |
+//! | 8 | `fashion_resnet` | `variant`, `widths`, `blocks`, `mean`, `std` | Fashion-MNIST's | Fashion-style, `(p − mean)/std` |
+//! | 9 | `vision_transformer` | `patch`, `width`, `depth`, `heads`, `mlp` | digits | MNIST-style, `(p − 0.1307)/0.3081` |
+//!
+//! (`p` is a pixel / 255; the header's keys all start with `gradschool.`.) A safetensors
+//! file holds named tensors and a header of string pairs; [`save`] writes the network's
+//! name and sizes there, and [`load`] reads them back ([`network_of`]), builds that network
+//! and copies the weights in (every tensor must fit, as PyTorch's `strict=True`). A header
+//! that lacks a size or garbles one is refused with an error naming the file and the key.
 //!
 //! ```
 //! use models::digit_model::{Network, load, save};
@@ -15,226 +25,219 @@
 //! save(&model, Network::FirstCnn, &path).unwrap();
 //! let (network, _loaded) = load(&path).unwrap();
 //! assert_eq!(network, Network::FirstCnn);
+//! assert_eq!(network.classes()[7], "7");
 //! ```
 
-use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use layers::{LayerError, Sequential};
+use autograd::Var;
+use data::Dataset;
+use data::image_io::Preprocess;
+use layers::{BlockKind, LayerError, Mode, Module, Sequential, VisionTransformer, VitConfig};
 use rand::{Rng, SeedableRng};
-use tensor::Window2d;
+use tensor::Tensor;
 
-use crate::networks::{deep_cnn, first_cnn};
+use crate::eval::predict;
+use crate::networks::{deep_cnn, fashion_resnet, first_cnn};
 
-/// The header key that names the network.
-pub const NETWORK_KEY: &str = "gradschool.network";
+mod header;
+mod layer_kinds;
 
-/// The digit networks a model file can hold.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub use header::{ModelFileError, NETWORK_KEY};
+pub use layer_kinds::LayerKind;
+
+/// A network a model file can hold, with the sizes its header gives: all that is needed to
+/// build it again.
+#[derive(Clone, Debug, PartialEq)]
 pub enum Network {
     /// Lesson 6's [`first_cnn`].
     FirstCnn,
     /// Lesson 7's [`deep_cnn`].
     DeepCnn,
+    /// Lesson 8's [`fashion_resnet`], with the pixels' statistics it was trained with.
+    FashionResnet {
+        /// Plain, with batch normalisation, or residual.
+        variant: BlockKind,
+        /// Channels of each stage.
+        widths: Vec<usize>,
+        /// Blocks per stage.
+        blocks: usize,
+        /// The training images' mean pixel / 255.
+        mean: f32,
+        /// Their standard deviation.
+        std: f32,
+    },
+    /// Lesson 9's [`VisionTransformer`] on 28×28 digits.
+    VisionTransformer(VitConfig),
 }
 
 impl Network {
-    /// Every network, in lesson order.
-    pub const ALL: [Network; 2] = [Network::FirstCnn, Network::DeepCnn];
+    /// The names written in files, in lesson order.
+    pub const NAMES: [&'static str; 4] = [
+        "first_cnn",
+        "deep_cnn",
+        "fashion_resnet",
+        "vision_transformer",
+    ];
 
     /// The name written in the file.
-    pub fn name(self) -> &'static str {
+    pub fn name(&self) -> &'static str {
         match self {
-            Network::FirstCnn => "first_cnn",
-            Network::DeepCnn => "deep_cnn",
+            Network::FirstCnn => Network::NAMES[0],
+            Network::DeepCnn => Network::NAMES[1],
+            Network::FashionResnet { .. } => Network::NAMES[2],
+            Network::VisionTransformer(_) => Network::NAMES[3],
         }
     }
 
-    /// The network of this name.
-    pub fn from_name(name: &str) -> Option<Network> {
-        Network::ALL.into_iter().find(|n| n.name() == name)
-    }
-
-    /// A freshly initialised network of this kind, in the course's shape (the weights are
-    /// replaced by [`load`]; the dropout rate does not matter outside training).
-    pub fn build(self, rng: &mut impl Rng) -> Sequential {
+    /// The data set it classifies: MNIST's digits, or Fashion-MNIST's clothing.
+    pub fn dataset(&self) -> Dataset {
         match self {
-            Network::FirstCnn => first_cnn(32, true, rng),
-            Network::DeepCnn => deep_cnn(0.4, rng, 0),
+            Network::FashionResnet { .. } => Dataset::FashionMnist,
+            _ => Dataset::Mnist,
         }
     }
-}
 
-/// What one layer of a digit network is, for a reader looking inside it — the studio's
-/// inside view labels each layer's output with it and explains a convolution's value from
-/// its window.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum LayerKind {
-    /// A [`layers::Conv2d`] whose filters slide with this window (its kernel is the
-    /// filters' size).
-    Conv(Window2d),
-    /// [`layers::ReLU`].
-    ReLU,
-    /// [`layers::MaxPool2d`] over this window.
-    MaxPool(Window2d),
-    /// [`layers::Flatten`].
-    Flatten,
-    /// [`layers::Linear`].
-    Linear,
-    /// [`layers::Dropout`]: the identity outside training.
-    Dropout,
-}
+    /// Its classes' names, in the logits' order: `"0"` to `"9"`, or `"T-shirt"` to
+    /// `"Ankle boot"`.
+    pub fn classes(&self) -> Vec<String> {
+        self.dataset()
+            .class_names()
+            .iter()
+            .map(|c| c.to_string())
+            .collect()
+    }
 
-impl Network {
-    /// The kind of each layer of the [`Sequential`] that [`Network::build`] returns, in
-    /// order: what the networks in [`crate::networks`] push, restated as data (a test checks
-    /// that the two agree layer by layer).
-    pub fn layer_kinds(self) -> Vec<LayerKind> {
-        use LayerKind::{Conv, Dropout, Flatten, Linear, MaxPool, ReLU};
+    /// How a picture becomes its input: the preparation its data set's images had, then the
+    /// standardisation its lesson trained with.
+    pub fn input(&self) -> Input {
+        let (how, mean, std) = match self {
+            // (x/255 − 0.5)/0.5, lesson 6's `center_unit`.
+            Network::FirstCnn => (Preprocess::Mnist, 0.5, 0.5),
+            Network::DeepCnn => (Preprocess::Mnist, 0.0, 1.0),
+            Network::FashionResnet { mean, std, .. } => (Preprocess::Fashion, *mean, *std),
+            Network::VisionTransformer(_) => {
+                (Preprocess::Mnist, MNIST_MEAN_STD.0, MNIST_MEAN_STD.1)
+            }
+        };
+        Input { how, mean, std }
+    }
+
+    /// A freshly initialised network of this kind and these sizes (the weights are replaced
+    /// by [`load`]; dropout rates do not matter outside training).
+    pub fn build(&self, rng: &mut impl Rng) -> Model {
         match self {
-            Network::FirstCnn => vec![
-                Conv(Window2d::square(3, 1, 1)),
-                ReLU,
-                MaxPool(Window2d::square(2, 2, 0)),
-                Flatten,
-                Linear,
-                ReLU,
-                Linear,
-            ],
-            Network::DeepCnn => {
-                let block = [
-                    Conv(Window2d::same(5, 1)),
-                    ReLU,
-                    MaxPool(Window2d::same(2, 2)),
-                ];
-                let mut kinds = block.repeat(4);
-                kinds.extend([Flatten, Linear, ReLU, Dropout, Linear]);
-                kinds
+            Network::FirstCnn => Model::Chain(first_cnn(32, true, rng)),
+            Network::DeepCnn => Model::Chain(deep_cnn(0.4, rng, 0)),
+            Network::FashionResnet {
+                variant,
+                widths,
+                blocks,
+                ..
+            } => Model::Chain(fashion_resnet(*variant, widths, *blocks, rng)),
+            Network::VisionTransformer(config) => {
+                Model::Transformer(VisionTransformer::new(*config, rng))
             }
         }
     }
 }
 
-/// Why a model file could not be loaded.
-#[derive(Debug)]
-pub enum ModelFileError {
-    /// The file could not be read, is not safetensors, or its tensors do not fit the
-    /// network it names.
-    Layer(LayerError),
-    /// The file is safetensors but does not say it holds one of our digit networks.
-    NotADigitModel {
-        /// The file.
-        path: PathBuf,
-        /// What its header says instead (`None`: nothing).
-        found: Option<String>,
-    },
+/// MNIST's pixels / 255 have mean 0.1307 and standard deviation 0.3081 over the training
+/// images: lesson 9 standardises with them, as every PyTorch MNIST example does.
+pub const MNIST_MEAN_STD: (f32, f32) = (0.1307, 0.3081);
+
+/// How a picture becomes a network's input: prepared as `how` says (pixels in `[0, 1]`,
+/// the picture "the model sees"), then standardised, `x = (p − mean) / std`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Input {
+    /// The preparation of a picture file.
+    pub how: Preprocess,
+    /// Subtracted from every pixel.
+    pub mean: f32,
+    /// What the difference is divided by.
+    pub std: f32,
 }
 
-impl fmt::Display for ModelFileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Input {
+    /// `x = (p − mean) / std` for prepared pixels `p`.
+    ///
+    /// # Shapes
+    /// Any shape, kept.
+    pub fn standardize(&self, seen: &Tensor) -> Tensor {
+        seen.add_scalar(-self.mean).mul_scalar(1.0 / self.std)
+    }
+
+    /// [`Input::standardize`] on a graph, so that a gradient reaches the pixels.
+    pub fn standardize_var(&self, seen: &Var) -> Var {
+        seen.add_scalar(-self.mean).mul_scalar(1.0 / self.std)
+    }
+}
+
+/// A built network: a chain of layers (lessons 6, 7 and 8), or a vision transformer,
+/// whose attention can be read as well as its logits.
+pub enum Model {
+    /// A [`Sequential`].
+    Chain(Sequential),
+    /// A [`VisionTransformer`].
+    Transformer(VisionTransformer),
+}
+
+impl Model {
+    /// The network as a module.
+    fn inner(&self) -> &dyn Module {
         match self {
-            ModelFileError::Layer(e) => write!(f, "{e}"),
-            ModelFileError::NotADigitModel { path, found } => {
-                let names: Vec<&str> = Network::ALL.iter().map(|n| n.name()).collect();
-                write!(
-                    f,
-                    "{}: not a digit model saved by lesson 6 or 7 (its header's `{NETWORK_KEY}` is {}; expected one of {})",
-                    path.display(),
-                    found
-                        .as_deref()
-                        .map_or("missing".to_string(), |s| format!("`{s}`")),
-                    names.join(", ")
-                )
-            }
+            Model::Chain(s) => s,
+            Model::Transformer(v) => v,
         }
     }
 }
 
-impl std::error::Error for ModelFileError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ModelFileError::Layer(e) => Some(e),
-            ModelFileError::NotADigitModel { .. } => None,
-        }
+/// The network's own [`Module`], buffers included.
+impl Module for Model {
+    fn forward(&self, x: &Var, mode: Mode) -> Var {
+        self.inner().forward(x, mode)
+    }
+
+    fn visit_params(&self, f: &mut dyn FnMut(&str, &Var)) {
+        self.inner().visit_params(f);
+    }
+
+    fn visit_buffers(&self, f: &mut dyn FnMut(&str, &Var)) {
+        self.inner().visit_buffers(f);
+    }
+
+    fn describe(&self) -> String {
+        self.inner().describe()
     }
 }
 
-/// Saves `model`'s weights to `path` (atomically) with `network`'s name in the header.
-pub fn save(model: &Sequential, network: Network, path: &Path) -> Result<(), LayerError> {
-    layers::save_with_metadata(model, path, &[(NETWORK_KEY, network.name())])
+/// Saves `model`'s weights to `path` (atomically) with `network`'s name and sizes in the
+/// header.
+pub fn save(model: &dyn Module, network: Network, path: &Path) -> Result<(), LayerError> {
+    let header = network.header();
+    let pairs: Vec<(&str, &str)> = header.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    layers::save_with_metadata(model, path, &pairs)
 }
 
-/// Which network the file at `path` holds, from its header.
+/// Which network the file at `path` holds, with its sizes, from its header.
 pub fn network_of(path: &Path) -> Result<Network, ModelFileError> {
     let header = layers::read_metadata(path).map_err(ModelFileError::Layer)?;
-    let found = header.get(NETWORK_KEY).cloned();
-    found
-        .as_deref()
-        .and_then(Network::from_name)
-        .ok_or_else(|| ModelFileError::NotADigitModel {
-            path: path.to_path_buf(),
-            found,
-        })
+    Network::from_header(path, &header)
 }
 
-/// Builds the network the file names and loads its weights.
-pub fn load(path: &Path) -> Result<(Network, Sequential), ModelFileError> {
+/// Builds the network the file names, in the sizes it gives, and loads its weights.
+pub fn load(path: &Path) -> Result<(Network, Model), ModelFileError> {
     let network = network_of(path)?;
     let model = network.build(&mut rand::rngs::StdRng::seed_from_u64(0));
     layers::load(&model, path).map_err(ModelFileError::Layer)?;
     Ok((network, model))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use layers::{Conv2d, Flatten, Linear, MaxPool2d, Module, ReLU};
-
-    /// The description a layer of `kind` with `layer`'s parameters gives.
-    fn expected(kind: LayerKind, layer: &dyn Module) -> String {
-        let params: Vec<autograd::Var> = layer.parameters();
-        match kind {
-            LayerKind::Conv(w) => {
-                assert_eq!(
-                    (params[0].shape()[2], params[0].shape()[3]),
-                    w.kernel,
-                    "{}",
-                    layer.describe()
-                );
-                let conv = Conv2d::from_params(
-                    params[0].clone(),
-                    params[1].clone(),
-                    w.stride.0,
-                    w.padding,
-                );
-                conv.describe()
-            }
-            LayerKind::ReLU => ReLU.describe(),
-            LayerKind::MaxPool(w) => MaxPool2d::new(w).describe(),
-            LayerKind::Flatten => Flatten.describe(),
-            LayerKind::Linear => {
-                Linear::from_params(params[0].clone(), params[1].clone()).describe()
-            }
-            // Its rate is not a kind's business: any dropout layer matches.
-            LayerKind::Dropout if layer.describe().starts_with("Dropout(") => layer.describe(),
-            LayerKind::Dropout => "a Dropout".to_string(),
-        }
-    }
-
-    #[test]
-    fn layer_kinds_describe_the_built_networks() {
-        for network in Network::ALL {
-            let model = network.build(&mut rand::rngs::StdRng::seed_from_u64(0));
-            let kinds = network.layer_kinds();
-            assert_eq!(kinds.len(), model.len(), "{}", network.name());
-            for (i, (kind, layer)) in kinds.into_iter().zip(model.layers()).enumerate() {
-                assert_eq!(
-                    expected(kind, layer.as_ref()),
-                    layer.describe(),
-                    "{} layer {i}",
-                    network.name()
-                );
-            }
-        }
-    }
+/// The class probabilities `softmax(model(standardize(p)))` of prepared pictures `seen`.
+///
+/// # Shapes
+/// `seen: [N, 1, 28, 28]` in `[0, 1]` → `[N, 10]`.
+pub fn probabilities(network: &Network, model: &dyn Module, seen: &Tensor) -> Tensor {
+    let x = network.input().standardize(seen);
+    autograd::ops::softmax(&predict(model, &x, 64), 1)
 }

@@ -10,11 +10,13 @@
 //! `choices` (the named ones: optimizer, initialisation) and `context` (what a lesson is
 //! told), `plot` and `pictures` (drawing), `history` (the numbers of each epoch), `report`
 //! (what a lesson returns, or why it stopped), `fit` (the one training loop) and `progress`
-//! (what it shows), `metrics`, `eval`, `mnist`, `networks`, `digit_model` (saved digit
-//! networks), `own_images` and `world_digits` (the lessons' tools), `lessons`, then
+//! (what it shows), `metrics`, `eval`, `mnist`, `networks`, `attention` (reading a vision
+//! transformer's attention), `digit_model` (saved networks, by the name and sizes in their
+//! files), `own_images` and `world_digits` (the lessons' tools), `lessons`, then
 //! `registry` (the list of lessons and their bars) and `summary` (the bars checked,
 //! `summary.json`).
 
+pub mod attention;
 pub mod choices;
 pub mod context;
 pub mod digit_model;

@@ -1,5 +1,6 @@
-//! Classifying image files with a trained digit model: the course's "try it on your own
-//! handwriting" step, and the pictures the project ships for it.
+//! Classifying image files with a trained model: the course's "try it on your own
+//! handwriting" step (and, with lesson 8's model, your own clothes), and the pictures the
+//! project ships for it.
 
 use std::path::{Path, PathBuf};
 
@@ -7,6 +8,7 @@ use data::image_io::Preprocess;
 use layers::Module;
 use tensor::Tensor;
 
+use crate::digit_model::{Input, Network};
 use crate::eval::predict;
 use crate::report::LessonError;
 
@@ -50,13 +52,15 @@ pub fn shipped() -> Result<Vec<(PathBuf, Option<usize>)>, LessonError> {
 pub struct Prediction {
     /// The file.
     pub path: PathBuf,
-    /// The ten class probabilities.
+    /// The ten scores the network gave, `z`.
+    pub logits: Vec<f32>,
+    /// The ten class probabilities, `softmax(z)`.
     pub probabilities: Vec<f32>,
 }
 
 impl Prediction {
-    /// The `k` most probable digits with their probabilities, most probable first (ties
-    /// to the smaller digit).
+    /// The `k` most probable classes (digits, for an MNIST model) with their
+    /// probabilities, most probable first (ties to the smaller class).
     pub fn top(&self, k: usize) -> Vec<(usize, f32)> {
         let mut order: Vec<usize> = (0..self.probabilities.len()).collect();
         order.sort_by(|&a, &b| self.probabilities[b].total_cmp(&self.probabilities[a]));
@@ -67,7 +71,7 @@ impl Prediction {
             .collect()
     }
 
-    /// The most probable digit.
+    /// The most probable class (a digit, for an MNIST model).
     pub fn digit(&self) -> usize {
         self.top(1)[0].0
     }
@@ -90,49 +94,56 @@ impl std::fmt::Display for Prediction {
     }
 }
 
-/// Loads each file as a 28×28 digit (any size, PNG or JPEG, gray, colour or transparent),
-/// prepared as `how` says, and classifies it with `model`, which returns logits. Returns the
-/// predictions and the images as the model saw them `[N, 1, 28, 28]`.
+/// Loads each file as a 28×28 image (any size, PNG or JPEG, gray, colour or transparent),
+/// prepared as `input.how` says, standardised as `input` says, and classifies it with
+/// `model`, which returns logits. Returns the predictions and the images as the model saw
+/// them before the standardisation, `[N, 1, 28, 28]` in `[0, 1]`.
 pub fn classify_files(
     model: &dyn Module,
     paths: &[PathBuf],
-    how: Preprocess,
+    input: Input,
 ) -> Result<(Vec<Prediction>, Tensor), LessonError> {
     let images = paths
         .iter()
-        .map(|p| data::image_io::load_digit(p, how).map_err(LessonError::Data))
+        .map(|p| data::image_io::load_digit(p, input.how).map_err(LessonError::Data))
         .collect::<Result<Vec<Tensor>, LessonError>>()?;
-    Ok(classify_images(model, paths.to_vec(), &images))
+    Ok(classify_images(model, input, paths.to_vec(), &images))
 }
 
 /// [`classify_files`] for one file's bytes already in memory (an upload); `name` is what
 /// the prediction and any error call it. Returns the prediction and the `[1, 28, 28]`
-/// image the model saw.
+/// image the model saw (before the standardisation).
 pub fn classify_bytes(
     model: &dyn Module,
+    input: Input,
     name: &str,
     bytes: &[u8],
-    how: Preprocess,
 ) -> Result<(Prediction, Tensor), LessonError> {
     let path = PathBuf::from(name);
-    let image = data::image_io::digit_from_bytes(bytes, &path, how).map_err(LessonError::Data)?;
-    let (mut predictions, _) = classify_images(model, vec![path], std::slice::from_ref(&image));
+    let image =
+        data::image_io::digit_from_bytes(bytes, &path, input.how).map_err(LessonError::Data)?;
+    let (mut predictions, _) =
+        classify_images(model, input, vec![path], std::slice::from_ref(&image));
     Ok((predictions.remove(0), image))
 }
 
-/// Classifies prepared `[1, 28, 28]` digits, one per path.
+/// Classifies prepared `[1, 28, 28]` images `p`, one per path: `softmax(model((p − mean) /
+/// std))`.
 fn classify_images(
     model: &dyn Module,
+    input: Input,
     paths: Vec<PathBuf>,
     images: &[Tensor],
 ) -> (Vec<Prediction>, Tensor) {
     let x = Tensor::stack(&images.iter().collect::<Vec<_>>(), 0);
-    let probabilities = autograd::ops::softmax(&predict(model, &x, 64), 1);
+    let logits = predict(model, &input.standardize(&x), 64);
+    let probabilities = autograd::ops::softmax(&logits, 1);
     let predictions = paths
         .into_iter()
         .enumerate()
         .map(|(i, path)| Prediction {
             path,
+            logits: logits.narrow(0, i, 1).into_vec(),
             probabilities: probabilities.narrow(0, i, 1).into_vec(),
         })
         .collect();
@@ -161,13 +172,18 @@ impl Shown {
     }
 }
 
-/// Prints each shipped picture's prediction, read raw and MNIST-style, and returns the
-/// MNIST-style ones.
+/// Prints each shipped picture's prediction by lesson 7's network `model`, read raw and
+/// MNIST-style, and returns the MNIST-style ones.
 pub fn show_predictions(model: &dyn Module, when: &str) -> Result<Shown, LessonError> {
     let files = shipped()?;
     let (paths, labels): (Vec<_>, Vec<_>) = files.into_iter().unzip();
-    let (raw, _) = classify_files(model, &paths, Preprocess::Raw)?;
-    let (predictions, images) = classify_files(model, &paths, Preprocess::Mnist)?;
+    let input = Network::DeepCnn.input();
+    let raw_input = Input {
+        how: Preprocess::Raw,
+        ..input
+    };
+    let (raw, _) = classify_files(model, &paths, raw_input)?;
+    let (predictions, images) = classify_files(model, &paths, input)?;
     println!("the shipped pictures, {when} (plain stretch | MNIST-style preprocessing):");
     let verdict = |p: &Prediction, label: &Option<usize>| match label {
         Some(t) if *t == p.digit() => "✓".to_string(),

@@ -252,14 +252,15 @@ static LESSONS: [Lesson; 9] = [
     },
 ];
 
-/// Where lessons 7 and 6 save their digit models under `lessons_dir` (the folder holding
-/// the lessons' output folders, `target/lessons/`), lesson 7's first: the order in which
-/// `cargo xtask predict` and the studio look for one.
-pub fn saved_digit_models(lessons_dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    [7, 6]
+/// Where lessons 7, 6, 9 and 8 save their models under `lessons_dir` (the folder holding
+/// the lessons' output folders, `target/lessons/`): the digit models first, lesson 7's
+/// before lesson 6's, then the vision transformer's and the ResNet's (clothing) — the order
+/// in which `cargo xtask predict` and the studio look for one.
+pub fn saved_models(lessons_dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    [7, 6, 9, 8]
         .into_iter()
         .map(|n| {
-            let lesson = lesson(n).expect("lessons 6 and 7 are registered");
+            let lesson = lesson(n).expect("lessons 6 to 9 are registered");
             lessons_dir
                 .join(lesson.slug)
                 .join(course::deep_cnn::MODEL_FILE)

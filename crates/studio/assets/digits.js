@@ -18,7 +18,7 @@ async function predict(blob) {
   const data = await response.json();
   if (!response.ok) { $("status").textContent = data.error; $("status").classList.add("error"); return; }
   $("status").textContent = ""; $("status").classList.remove("error");
-  $("digit").textContent = data.digit;
+  $("digit").textContent = data.label ?? data.digit;
   bars($("bars"), data.probabilities, data.digit);
   grayImage($("seen"), data.seen, data.side);
   window.studio.prediction = data; window.studio.predictions += 1;

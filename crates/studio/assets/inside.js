@@ -36,7 +36,7 @@ function show(data) {
   classButtons(data.classes);
   grayImage($("seen"), data.seen, data.side);
   $("seen-box").querySelectorAll(".mark").forEach(m => m.remove());
-  $("digit").textContent = data.digit;
+  $("digit").textContent = data.label ?? data.digit;
   drawSaliency(data.saliency);
   const panels = $("panels");
   panels.innerHTML = "";

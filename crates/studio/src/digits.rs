@@ -1,10 +1,11 @@
-//! Draw a digit: the models lessons 6 and 7 saved say what an image shows, and show what
-//! happens inside them.
+//! Draw a digit: the models lessons 6 to 9 saved say what an image shows (a digit, or for
+//! lesson 8's ResNet a piece of clothing), and show what happens inside them.
 //!
 //! A network is not shared between threads (autograd's values are reference-counted on
 //! one thread), so one thread owns the models and answers the requests in turn through a
-//! channel. Before each it looks at the model files — lesson 7's, then lesson 6's, or the
-//! one `--model` named: each that exists is loaded, and loaded again when it changes, so a
+//! channel. Before each it looks at the model files — lesson 7's, 6's, 9's and 8's, or the
+//! one `--model` named: each that exists is loaded (the network its header names, see
+//! [`digit_model`]), and loaded again when it changes, so a
 //! learner can train a lesson while the studio runs. A request names the model it wants by
 //! its place in that list (`?model=1`); without one, the first that loads answers. Without
 //! any, the page is told which lesson to run.
@@ -15,9 +16,8 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
 use std::time::SystemTime;
 
-use data::image_io::{MNIST_SIDE, Preprocess};
-use layers::Sequential;
-use models::digit_model::{self, Network};
+use data::image_io::MNIST_SIDE;
+use models::digit_model::{self, Model, Network};
 use serde_json::{Value, json};
 
 use crate::http::{Problem, Reply, json};
@@ -63,7 +63,7 @@ pub(crate) struct Digits {
 struct Loaded {
     modified: Option<SystemTime>,
     network: Network,
-    model: Sequential,
+    model: Model,
 }
 
 /// One model file: loaded, or why not (`None` and no error: there is no such file).
@@ -143,9 +143,9 @@ fn missing(candidates: &[PathBuf], slots: &[Slot]) -> String {
     }
     let looked: Vec<String> = candidates.iter().map(|p| p.display().to_string()).collect();
     format!(
-        "no trained digit model yet: run `cargo xtask lesson 7` (or `cargo xtask lesson 6`), \
-         then try again (looked for {})",
-        looked.join(" and ")
+        "no trained model yet: run `cargo xtask lesson 7` (or lesson 6, 8 or 9), then try \
+         again (looked for {})",
+        looked.join(", ")
     )
 }
 
@@ -251,16 +251,21 @@ fn refresh(path: &PathBuf, slot: &mut Slot) {
     };
 }
 
-/// The answer to `question` about the image in `bytes`, from model `id`.
+/// The answer to `question` about the image in `bytes`, from model `id`: the image
+/// prepared and standardised as the model's lesson trained it.
 fn answer(id: usize, l: &Loaded, bytes: &[u8], question: Question) -> Result<Value, Problem> {
     let bad_image =
         |e: &dyn std::fmt::Display| Problem::bad(format!("{e} (send a PNG or JPEG image)"));
+    let input = l.network.input();
+    let classes = l.network.classes();
     if let Question::Predict = question {
         let (prediction, seen) =
-            models::own_images::classify_bytes(&l.model, "the upload", bytes, Preprocess::Mnist)
+            models::own_images::classify_bytes(&l.model, input, "the upload", bytes)
                 .map_err(|e| bad_image(&e))?;
         return Ok(json!({
             "digit": prediction.digit(),
+            "label": classes[prediction.digit()],
+            "classes": classes,
             "probabilities": prediction.probabilities,
             "seen": seen.data(),
             "side": MNIST_SIDE,
@@ -268,21 +273,22 @@ fn answer(id: usize, l: &Loaded, bytes: &[u8], question: Question) -> Result<Val
             "model": id,
         }));
     }
-    let seen = data::image_io::digit_from_bytes(bytes, "the upload".as_ref(), Preprocess::Mnist)
+    let seen = data::image_io::digit_from_bytes(bytes, "the upload".as_ref(), input.how)
         .map_err(|e| bad_image(&e))?;
     let side = MNIST_SIDE as usize;
-    let x = seen.reshape(&[1, 1, side, side]);
-    let view = inside::for_network(l.network, &l.model);
+    let seen_4d = seen.reshape(&[1, 1, side, side]);
+    let x = input.standardize(&seen_4d);
+    let view = inside::for_network(&l.network, &l.model);
     let mut answer = match question {
         Question::Predict => unreachable!("answered above"),
         Question::Inside => {
-            let mut answer = inside::view(view.as_ref(), &x);
-            answer["saliency"] = inside::saliency(view.as_ref(), &x, None)?;
+            let mut answer = inside::view(view.as_ref(), &x, classes);
+            answer["saliency"] = inside::saliency(view.as_ref(), &seen_4d, input, None)?;
             answer["seen"] = json!(seen.data());
             answer
         }
         Question::Explain(at) => view.explain(&x, at)?,
-        Question::Saliency(class) => inside::saliency(view.as_ref(), &x, class)?,
+        Question::Saliency(class) => inside::saliency(view.as_ref(), &seen_4d, input, class)?,
     };
     answer["network"] = json!(l.network.name());
     answer["model"] = json!(id);

@@ -8,8 +8,8 @@
 //! | --- | --- | --- |
 //! | `/activations` | `f(w·x + b)` over `x ∈ [−10, 10]` and its derivative, for sliders `w ∈ [−5, 5]`, `b ∈ [−7, 7]` | `layers`' activations, `autograd`'s `backward` |
 //! | `/train` | lesson 1, 2 or 4 with its recipe fields, its curves epoch by epoch, XOR's decision regions as it learns, a stop button; each run's `history.json` and `summary.json` | the lesson itself, through [`models::fit::Watch`] and [`models::run_lesson_with`] |
-//! | `/digits` | a canvas and an upload; the 28×28 image the model sees and its ten probabilities | the model lesson 7 (or 6) saved, [`models::own_images::classify_bytes`] |
-//! | `/inside` | for the drawn digit, every layer of lesson 6's or 7's network: each convolution's maps, after ReLU and pooling, the dense layers, logits, softmax; a map's filter and the sum behind one pixel; the gradient of a class's score over the pixels | the saved model, layer by layer, and `backward()` |
+//! | `/digits` | a canvas and an upload; the 28×28 image the model sees and its ten probabilities | the model lesson 7 (or 6, 9, 8) saved, [`models::own_images::classify_bytes`] |
+//! | `/inside` | for the drawn digit, every layer of lesson 6's, 7's or 8's network: each convolution's maps, after batch normalisation, ReLU and pooling, a ResNet's blocks, the dense layers, logits, softmax; a map's filter and the sum behind one pixel; for lesson 9's transformer, the class token's attention over the patches per block and head, and the rollout; the gradient of a class's score over the pixels | the saved model, layer by layer, and `backward()` |
 //! | `/playground` | two classes in the plane (XOR, circles, spirals, Gaussians), a network of 0–4 hidden layers built with buttons, trained live: the decision region, every neuron's output over the plane, the weights, the losses; the set-up in the address | [`data::plane`], `layers`, `optim`, trained on the server from the address's seed |
 //!
 //! Every number on a page comes from these crates through the server; the pages — plain
@@ -44,7 +44,7 @@
 //! `guard` (which requests are the studio's own), `numbers` (values rounded for the
 //! browser), `assets` (the pages), `activation` (the explorer's curves), `recipes` (the
 //! trainable lessons and their fields), `events` (the live stream), `training` (one run at
-//! a time), `inside` (what a digit model shows of itself, the hook for a new kind of
+//! a time), `inside` (what a saved model shows of itself, the hook for a new kind of
 //! model), `digits` (the saved models' thread), `playground` (its set-up, runs and
 //! pictures), `routes` (which request goes where), then `server` (threads, start and
 //! stop).

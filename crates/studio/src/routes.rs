@@ -25,7 +25,7 @@ pub(crate) struct App {
     pub hub: std::sync::Arc<Hub>,
     /// The training run.
     pub trainer: Trainer,
-    /// The digit models' thread.
+    /// The saved models' thread.
     pub digits: Digits,
     /// The playground's thread.
     pub playground: Playground,

@@ -28,7 +28,7 @@ pub struct Config {
     pub data_root: PathBuf,
     /// Where studio runs write their pictures: `target/studio/`.
     pub out_dir: PathBuf,
-    /// The digit model files to try, preferred first.
+    /// The model files to try (lessons 6 to 9's), preferred first.
     pub models: Vec<PathBuf>,
     /// Threads answering requests.
     pub workers: usize,
@@ -36,14 +36,14 @@ pub struct Config {
 
 impl Config {
     /// The defaults for the workspace at `root`: 127.0.0.1:8000, runs under
-    /// `target/studio/`, lesson 7's model, else lesson 6's.
+    /// `target/studio/`, the models of lessons 7, 6, 9 and 8 (each that exists).
     pub fn new(root: &Path, data_root: PathBuf) -> Config {
         Config {
             host: "127.0.0.1".into(),
             port: 8000,
             data_root,
             out_dir: root.join("target/studio"),
-            models: models::registry::saved_digit_models(&root.join("target/lessons")),
+            models: models::registry::saved_models(&root.join("target/lessons")),
             workers: 8,
         }
     }

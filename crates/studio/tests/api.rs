@@ -424,18 +424,13 @@ fn predictions_equal_classify_bytes_and_bad_uploads_are_refused() {
         (Some(true), Some("first_cnn"))
     );
 
-    let (_, model) = models::digit_model::load(&f.model).unwrap();
+    let (network, model) = models::digit_model::load(&f.model).unwrap();
     for (name, bytes) in shipped_images().into_iter().take(3) {
         let a = send(&f.addr, "POST", "/api/digits/predict", &bytes);
         assert_eq!(a.status, 200, "{name}: {}", a.text());
         let got = a.json();
-        let (want, seen) = models::own_images::classify_bytes(
-            &model,
-            &name,
-            &bytes,
-            data::image_io::Preprocess::Mnist,
-        )
-        .unwrap();
+        let (want, seen) =
+            models::own_images::classify_bytes(&model, network.input(), &name, &bytes).unwrap();
         let probabilities: Vec<f32> = got["probabilities"]
             .as_array()
             .unwrap()

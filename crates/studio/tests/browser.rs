@@ -56,14 +56,26 @@ fn the_pages_work_in_a_real_browser() {
         eprintln!("skipped: no Chromium found (apt-get install chromium to run this test)");
         return;
     };
-    let f = common::studio_with(
-        &[
-            models::digit_model::Network::DeepCnn,
-            models::digit_model::Network::FirstCnn,
-        ],
-        2,
-    );
-    for (n, path) in [(7, &f.models[0]), (6, &f.models[1])] {
+    use models::digit_model::Network;
+    // Lesson 9's and 8's networks, small, as the fixture's stand-ins.
+    let vit = Network::VisionTransformer(layers::VitConfig {
+        image: [1, 28, 28],
+        patch: 7,
+        dim: 16,
+        depth: 2,
+        heads: 2,
+        mlp: 32,
+        classes: 10,
+    });
+    let resnet = Network::FashionResnet {
+        variant: layers::BlockKind::Residual,
+        widths: vec![4, 8],
+        blocks: 1,
+        mean: 0.286,
+        std: 0.353,
+    };
+    let f = common::studio_with(&[Network::DeepCnn, Network::FirstCnn, vit, resnet], 4);
+    for (n, path) in [7, 6, 9, 8].into_iter().zip(&f.models) {
         if let Some(model) = trained_model(n) {
             std::fs::copy(model, path).expect("copy the trained model");
         }
@@ -174,11 +186,12 @@ fn the_pages_work_in_a_real_browser() {
 }
 
 /// Inside the network: a 7 drawn, every layer's maps counted for lessons 7 and 6, a map
-/// clicked and its sum shown, the saliency of another class asked for.
+/// clicked and its sum shown, the saliency of another class asked for; then lesson 9's
+/// attention maps and lesson 8's stages, each model chosen in the page.
 fn inside_the_network(browser: &mut Browser, base: &str) {
     browser.open(
         &format!("{base}/inside"),
-        "document.getElementById('choice').options.length === 2",
+        "document.getElementById('choice').options.length === 4",
     );
     let (cx, cy, side, _) = browser.rect("#pad");
     let at = |u: f64, v: f64| (cx - side / 2.0 + side * u, cy - side / 2.0 + side * v);
@@ -249,6 +262,33 @@ fn inside_the_network(browser: &mut Browser, base: &str) {
     browser.screenshot(&shots().join("studio-inside.png"));
     browser.eval("document.getElementById('panel-2').scrollIntoView(); true");
     browser.screenshot(&shots().join("studio-inside-layers.png"));
+
+    // Lesson 9 (model 2): one map per head for each block, over the patch grid, then the
+    // rollout; lesson 8 (model 3): its stages' maps, and a piece of clothing for an answer.
+    for (model, network, shot) in [
+        (2, "vision_transformer", "studio-inside-vit.png"),
+        (3, "fashion_resnet", "studio-inside-resnet.png"),
+    ] {
+        browser.eval(&format!(
+            "{{ const c = document.getElementById('choice'); c.value = '{model}'; \
+             c.dispatchEvent(new Event('change')); }} true"
+        ));
+        browser.wait_for(&format!("window.studio.inside.network === '{network}'"), 20);
+        let shown = maps_shown(browser);
+        let maps = shown.iter().filter(|(count, _)| count.is_some()).count();
+        assert!(maps >= 2, "{network}: {shown:?}");
+        for (count, first) in shown {
+            assert!(
+                count.is_none() || count == Some(first),
+                "{network}: {count:?} of {first}"
+            );
+        }
+        let label = browser.eval("window.studio.inside.label");
+        let answer = browser.eval("document.getElementById('digit').textContent");
+        assert_eq!(answer, label, "{network}");
+        browser.eval("document.getElementById('panel-0').scrollIntoView(); true");
+        browser.screenshot(&shots().join(shot));
+    }
 }
 
 /// The playground: a network built with the buttons, run and paused, its neurons counted;

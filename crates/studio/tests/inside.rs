@@ -7,8 +7,8 @@ mod common;
 use autograd::{Var, no_grad};
 use common::{Answer, send, shipped_images, studio_with};
 use data::image_io::Preprocess;
-use layers::{Mode, Module};
-use models::digit_model::{self, Network};
+use layers::{Mode, Module, Sequential};
+use models::digit_model::{self, Model, Network};
 use serde_json::Value;
 use tensor::Tensor;
 
@@ -17,11 +17,25 @@ fn ask(addr: &str, path: &str, bytes: &[u8]) -> Answer {
     common::send_raw(addr, "POST", path, &["Content-Type: image/png"], bytes)
 }
 
-/// The image the model sees, `[1, 1, 28, 28]`.
+/// The image the model sees, `[1, 1, 28, 28]`, prepared as MNIST was made (pixels `p` in
+/// `[0, 1]`, before the standardisation).
 fn seen(bytes: &[u8]) -> Tensor {
-    data::image_io::digit_from_bytes(bytes, "test".as_ref(), Preprocess::Mnist)
+    seen_as(bytes, Preprocess::Mnist)
+}
+
+/// The image prepared as `how` says, `[1, 1, 28, 28]`.
+fn seen_as(bytes: &[u8], how: Preprocess) -> Tensor {
+    data::image_io::digit_from_bytes(bytes, "test".as_ref(), how)
         .unwrap()
         .reshape(&[1, 1, 28, 28])
+}
+
+/// The chain of layers of a loaded model of lessons 6 to 8.
+fn chain(model: &Model) -> &Sequential {
+    match model {
+        Model::Chain(chain) => chain,
+        Model::Transformer(_) => panic!("not a chain of layers"),
+    }
 }
 
 /// A JSON list of numbers as `f32`s.
@@ -83,9 +97,9 @@ fn every_layer_of_lessons_6_and_7_is_shown() {
         ]
     );
     // The probabilities are those of the prediction endpoint, bit for bit.
-    let (_, model) = digit_model::load(&f.models[0]).unwrap();
+    let (network, model) = digit_model::load(&f.models[0]).unwrap();
     let (prediction, _) =
-        models::own_images::classify_bytes(&model, "test", bytes, Preprocess::Mnist).unwrap();
+        models::own_images::classify_bytes(&model, network.input(), "test", bytes).unwrap();
     assert_eq!(floats(&six["probabilities"]), prediction.probabilities);
     assert_eq!(six["digit"], prediction.digit());
     let names: Vec<String> = (0..10).map(|d| d.to_string()).collect();
@@ -95,10 +109,12 @@ fn every_layer_of_lessons_6_and_7_is_shown() {
         "the digits name themselves"
     );
     // The first panel is the convolution's output: its range is exact, its values within
-    // a ten-thousandth of its largest magnitude; the ReLU's is max(0, z).
+    // a ten-thousandth of its largest magnitude; the ReLU's is max(0, z). Its input is
+    // the picture standardised as lesson 6 trained: x = (p − 0.5)/0.5.
+    let x = network.input().standardize(&seen(bytes));
     let z = no_grad(&model.parameters(), || {
-        model.layers()[0]
-            .forward(&Var::constant(seen(bytes)), Mode::Eval)
+        chain(&model).layers()[0]
+            .forward(&Var::constant(x), Mode::Eval)
             .value()
             .clone()
     });
@@ -163,7 +179,7 @@ fn a_pixel_of_a_map_is_the_sum_of_its_window() {
     let patch = e["patch"].as_array().unwrap();
     assert_eq!(patch.len(), 9);
     assert!(patch[..3].iter().all(Value::is_null) && patch[3].is_null() && patch[6].is_null());
-    let x = seen(bytes);
+    let x = Network::FirstCnn.input().standardize(&seen(bytes));
     assert_eq!(patch[4].as_f64().unwrap() as f32, x.at(&[0, 0, 0, 0]));
     // z = b + Σ_c Σ_uv w·x: the sum of the terms is the value the layer computed.
     let check = |e: &Value| {
@@ -237,21 +253,26 @@ fn a_pixel_of_a_map_is_the_sum_of_its_window() {
 fn saliency_is_the_gradient_of_a_logit_by_backward() {
     let f = studio_with(&[Network::FirstCnn], 1);
     let (_, bytes) = &shipped_images()[2];
-    let (_, model) = digit_model::load(&f.model).unwrap();
-    let x = seen(bytes);
-    let logit = |x: &Tensor, k: usize| {
+    let (network, model) = digit_model::load(&f.model).unwrap();
+    // The pixels p; the network sees x = (p − 0.5)/0.5, so ∂z/∂p = 2·∂z/∂x.
+    let (x, input) = (seen(bytes), network.input());
+    let logit = |p: &Tensor, k: usize| {
         no_grad(&model.parameters(), || {
             model
-                .forward(&Var::constant(x.clone()), Mode::Eval)
+                .forward(&Var::constant(input.standardize(p)), Mode::Eval)
                 .value()
                 .data()[k]
         })
     };
-    // ∂z_k/∂x by backward(), as the server computes it.
-    let gradient = |x: &Tensor, k: usize| {
-        let x = Var::param(x.clone());
+    // ∂z_k/∂p by backward(), as the server computes it.
+    let gradient = |p: &Tensor, k: usize| {
+        let x = Var::param(p.clone());
         no_grad(&model.parameters(), || {
-            model.forward(&x, Mode::Eval).pick(&[k]).sum().backward()
+            model
+                .forward(&input.standardize_var(&x), Mode::Eval)
+                .pick(&[k])
+                .sum()
+                .backward()
         });
         x.grad().unwrap().data().to_vec()
     };

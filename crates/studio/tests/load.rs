@@ -60,17 +60,12 @@ fn round(addr: &str, images: &Arc<Vec<(Vec<u8>, Vec<f32>)>>) {
 fn two_hundred_concurrent_predictions_are_right_and_memory_stays_flat() {
     let _turn = alone();
     let f = studio(true);
-    let (_, model) = models::digit_model::load(&f.model).unwrap();
+    let (network, model) = models::digit_model::load(&f.model).unwrap();
     let images: Vec<(Vec<u8>, Vec<f32>)> = shipped_images()
         .into_iter()
         .map(|(name, bytes)| {
-            let (p, _) = models::own_images::classify_bytes(
-                &model,
-                &name,
-                &bytes,
-                data::image_io::Preprocess::Mnist,
-            )
-            .expect("a shipped picture classifies");
+            let (p, _) = models::own_images::classify_bytes(&model, network.input(), &name, &bytes)
+                .expect("a shipped picture classifies");
             (bytes, p.probabilities)
         })
         .collect();
@@ -130,17 +125,13 @@ fn the_inside_view_answers_many_pages_at_once_and_memory_stays_flat() {
         .models
         .iter()
         .map(|path| {
-            let (_, model) = digit_model::load(path).unwrap();
+            let (network, model) = digit_model::load(path).unwrap();
             images
                 .iter()
                 .map(|(name, bytes)| {
-                    let (p, _) = models::own_images::classify_bytes(
-                        &model,
-                        name,
-                        bytes,
-                        data::image_io::Preprocess::Mnist,
-                    )
-                    .unwrap();
+                    let (p, _) =
+                        models::own_images::classify_bytes(&model, network.input(), name, bytes)
+                            .unwrap();
                     p.probabilities
                 })
                 .collect()

@@ -263,11 +263,14 @@ pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {
     )?);
     let path = ctx.out(MODEL_FILE);
     let widths: Vec<String> = recipe.widths.iter().map(|w| w.to_string()).collect();
+    // The pixels' statistics too: a loader standardises a new picture with them.
     let header = [
         ("gradschool.network", "fashion_resnet"),
         ("gradschool.variant", recipe.variant.name()),
         ("gradschool.widths", &widths.join(",")),
         ("gradschool.blocks", &recipe.blocks.to_string()),
+        ("gradschool.mean", &mean.to_string()),
+        ("gradschool.std", &std.to_string()),
     ];
     layers::save_with_metadata(&model, &path, &header).map_err(OutputError::Model)?;
     println!("saved the model to {}", path.display());

@@ -196,8 +196,9 @@ impl recipe::Recipe for Recipe {
 pub const MODEL_FILE: &str = "model.safetensors";
 
 /// MNIST's pixels/255 have mean 0.1307 and standard deviation 0.3081 over the training
-/// images (the values every PyTorch MNIST example normalises with).
-const MEAN_STD: (f32, f32) = (0.1307, 0.3081);
+/// images (the values every PyTorch MNIST example normalises with); a loaded model file
+/// standardises with the same numbers.
+const MEAN_STD: (f32, f32) = crate::digit_model::MNIST_MEAN_STD;
 
 /// Runs the lesson.
 pub fn run(ctx: &Context) -> Result<Outcome, LessonError> {

@@ -1,7 +1,8 @@
-//! The inside view of a network that is one chain of layers — lessons 6 and 7: each
-//! convolution's maps, after its ReLU and after its pooling, the dense layers' outputs and
-//! the logits; and for one pixel of a convolution's map, the filter, the window of its
-//! input and the sum
+//! The inside view of a network that is one chain of layers — lessons 6, 7 and 8: each
+//! convolution's maps, after its batch normalisation, its ReLU and its pooling, the maps
+//! each of a ResNet's blocks puts out (a stage's last block gives the stage's), the global average
+//! pool's means, the dense layers' outputs and the logits; and for one pixel of a
+//! convolution's map, the filter, the window of its input and the sum
 //!
 //! `z[o, i, j] = b[o] + Σ_c Σ_u Σ_v w[o, c, u, v] · x[c, i·s + u − p, j·s + v − p]`
 //!
@@ -86,6 +87,26 @@ impl<'m> Chain<'m> {
                 "after ReLU".to_string(),
                 "a = max(0, z): the negative values are gone".to_string(),
             ),
+            LayerKind::BatchNorm => (
+                "maps",
+                describe,
+                "y = γ·(z − μ)/√(σ² + ε) + β, with the mean and variance measured in training"
+                    .to_string(),
+            ),
+            LayerKind::Block => (
+                "maps",
+                describe,
+                format!(
+                    "a block: two 3×3 convolutions (plus its shortcut, if residual), then ReLU: \
+                     {} maps of {}×{}",
+                    shape[0], shape[1], shape[2]
+                ),
+            ),
+            LayerKind::GlobalAvgPool => (
+                "strip",
+                describe,
+                format!("the mean of each map: {} numbers", shape[0]),
+            ),
             LayerKind::MaxPool(w) => (
                 "maps",
                 describe,
@@ -97,7 +118,7 @@ impl<'m> Chain<'m> {
             LayerKind::Linear if last => (
                 "classes",
                 describe,
-                "z = W a + b: the logits, one score per digit".to_string(),
+                "z = W a + b: the logits, one score per class".to_string(),
             ),
             LayerKind::Linear => (
                 "strip",

@@ -1,5 +1,5 @@
-//! What the studio's tests share: a studio on a free port of 127.0.0.1 with a freshly
-//! initialised digit model (no training needed to test the endpoints), and a plain HTTP
+//! What the studio's tests share: a studio on a free port of 127.0.0.1 with freshly
+//! initialised models (no training needed to test the endpoints), and a plain HTTP
 //! client over a `TcpStream`, so that a test can send exactly the bytes it means —
 //! a `..` in a path, a malformed body, a declared length over the limit.
 
@@ -59,9 +59,9 @@ pub fn studio_with(networks: &[Network], slots: usize) -> Fixture {
             _ => dir.path().join(format!("model-{i}.safetensors")),
         })
         .collect();
-    for (i, &network) in networks.iter().enumerate() {
+    for (i, network) in networks.iter().enumerate() {
         let model = network.build(&mut StdRng::seed_from_u64(7 + i as u64));
-        digit_model::save(&model, network, &paths[i]).expect("save the model");
+        digit_model::save(&model, network.clone(), &paths[i]).expect("save the model");
     }
     let model = paths[0].clone();
     let mut config = studio::Config::new(dir.path(), data::data_root(None));

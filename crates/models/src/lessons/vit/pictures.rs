@@ -9,6 +9,7 @@ use data::Mnist;
 use layers::{Mode, Module, VisionTransformer};
 use tensor::Tensor;
 
+use crate::attention::{class_attention, rollout};
 use crate::context::Context;
 use crate::history::History;
 use crate::metrics::{confusion, print_confusion};
@@ -61,47 +62,6 @@ fn curves(ctx: &Context, history: &History) -> Result<PathBuf, LessonError> {
     Ok(plot::line_chart(&ctx.out("curves.png"), &labels, &series)?)
 }
 
-/// The class token's row of attention probabilities `a[h, 0, 1..]` over the `g × g`
-/// patches, as a `[g, g]` map, for image `n` and head `h` of one block's `[N, H, T, T]`.
-fn class_row(attention: &Tensor, n: usize, h: usize, g: usize) -> Vec<f32> {
-    let s = attention.shape();
-    let t = s[2];
-    let start = ((n * s[1] + h) * t) * t;
-    attention.data()[start + 1..start + 1 + g * g].to_vec()
-}
-
-/// Attention rollout (Abnar and Zuidema, 2020) for image `n`: each block's attention
-/// averaged over its heads, mixed half and half with the identity (the residual path), and
-/// multiplied through the blocks, `R = Â_L · … · Â_1`; the class token's row of `R` says how
-/// much each patch's embedding reached it.
-fn rollout(attention: &[Tensor], n: usize, g: usize) -> Vec<f32> {
-    let t = g * g + 1;
-    let mut r = vec![0.0f64; t * t];
-    (0..t).for_each(|i| r[i * t + i] = 1.0);
-    for a in attention {
-        let heads = a.shape()[1];
-        let mut mixed = vec![0.0f64; t * t];
-        for h in 0..heads {
-            let start = (n * heads + h) * t * t;
-            for (m, &v) in mixed.iter_mut().zip(&a.data()[start..start + t * t]) {
-                *m += f64::from(v) / (2.0 * heads as f64);
-            }
-        }
-        (0..t).for_each(|i| mixed[i * t + i] += 0.5);
-        let mut next = vec![0.0f64; t * t];
-        for i in 0..t {
-            for k in 0..t {
-                let m = mixed[i * t + k];
-                for j in 0..t {
-                    next[i * t + j] += m * r[k * t + j];
-                }
-            }
-        }
-        r = next;
-    }
-    r[1..t].iter().map(|&v| v as f32).collect()
-}
-
 /// Every `[g, g]` map of `maps` enlarged to the image's side (each map stretched to black
 /// and white on its own), as images for a grid.
 fn enlarged(maps: &[Vec<f32>], g: usize, side: usize) -> Tensor {
@@ -131,11 +91,11 @@ fn attention_maps(
     for n in 0..digits {
         images.push(pictures.narrow(0, n, 1));
         captions.push(format!("digit {}", test_set.labels()[n]));
-        let mut maps = vec![rollout(&attention, n, g)];
+        let mut maps = vec![rollout(&attention, n)];
         captions.push("rollout".to_string());
         for (b, a) in attention.iter().enumerate() {
             for h in 0..heads {
-                maps.push(class_row(a, n, h, g));
+                maps.push(class_attention(a, n, h));
                 captions.push(format!("b{} h{}", b + 1, h + 1));
             }
         }
