@@ -230,6 +230,7 @@ static LESSONS: [Lesson; 9] = [
         slug: "08-resnet",
         title: "Normalisation and residual connections: a small ResNet on Fashion-MNIST",
         seed: DEFAULT_SEED,
+        // The bar; the full schedule reached 93.62% with seed 42 (93.66% at epoch 11).
         bars: &[Bar::at_least("test_accuracy", 0.935)],
         // The quick schedule (1 epoch on 12,000 images, all of it the warm-up) reached
         // 65.09% with seed 42 (75.61% without the warm-up); its bar sits below.
@@ -242,6 +243,7 @@ static LESSONS: [Lesson; 9] = [
         slug: "09-vit",
         title: "Attention: a small vision transformer on MNIST",
         seed: DEFAULT_SEED,
+        // The bar. The full schedule reached 98.38% with seed 42.
         bars: &[Bar::at_least("test_accuracy", 0.980)],
         // The quick schedule (1 epoch on 12,000 images, all of it the warm-up: 94 steps)
         // reached 39.81% with seed 42 (38.13% without the warm-up), four times chance: a
