@@ -20,9 +20,7 @@ Fashion-MNIST is read from DIR/fashion-mnist/*.gz (see course_data.data_root).
 """
 
 import argparse
-import math
 import statistics
-import time
 
 import torch
 import torch.nn.functional as F
@@ -30,8 +28,7 @@ import torch.nn.functional as F
 import measure
 import networks
 from course_data import data_root, load
-
-EVAL_BATCH = 1000
+from course_loop import evaluate, run_epochs
 
 
 def crop_flip(x, pad, generator):
@@ -49,28 +46,6 @@ def crop_flip(x, pad, generator):
     return out
 
 
-def lr_at(t, peak, warmup, total):
-    """optim::WarmupCosine: `peak·(t+1)/warmup` while warming up, then a cosine to 0."""
-    if t < warmup:
-        return peak * (t + 1) / warmup
-    p = min((t - warmup) / (total - warmup), 1.0)
-    return peak * (1 + math.cos(math.pi * p)) / 2
-
-
-def evaluate(model, x, y):
-    """Mean cross-entropy and accuracy over `(x, y)` in eval mode."""
-    model.eval()
-    loss, right = 0.0, 0
-    with torch.no_grad():
-        for start in range(0, len(x), EVAL_BATCH):
-            logits = model(x[start : start + EVAL_BATCH])
-            yb = y[start : start + EVAL_BATCH]
-            loss += F.cross_entropy(logits, yb, reduction="sum").item()
-            right += (logits.argmax(1) == yb).sum().item()
-    model.train()
-    return loss / len(x), right / len(x)
-
-
 def train(args, seed, data):
     """One run of the recipe with `seed`; returns the final test accuracy and the mean
     seconds per epoch."""
@@ -82,40 +57,11 @@ def train(args, seed, data):
         model.parameters(), lr=args.lr, momentum=0.9, nesterov=True,
         weight_decay=args.weight_decay,
     )
-    steps_per_epoch = math.ceil(len(x_train) / args.batch_size)
-    total = steps_per_epoch * args.epochs
-    warmup = min(round(args.warmup_epochs * steps_per_epoch), total - 1)
-    t, seconds, accuracy = 0, [], 0.0
-    print(f"seed {seed}: {sum(p.numel() for p in model.parameters())} parameters")
-    print("  epoch  train_loss  train_acc  test_loss  test_acc      lr  seconds")
-    for epoch in range(1, args.epochs + 1):
-        started = time.perf_counter()
-        order = torch.randperm(len(x_train), generator=generator)
-        total_loss, right, steps = 0.0, 0, 0
-        for start in range(0, len(x_train), args.batch_size):
-            rows = order[start : start + args.batch_size]
-            x_b = (crop_flip(x_train[rows], args.crop_padding, generator) - mean) / std
-            y_b = y_train[rows]
-            logits = model(x_b)
-            loss = F.cross_entropy(logits, y_b)
-            opt.zero_grad()
-            loss.backward()
-            lr = lr_at(t, args.lr, warmup, total)
-            for group in opt.param_groups:
-                group["lr"] = lr
-            opt.step()
-            t += 1
-            total_loss += loss.item()
-            right += (logits.argmax(1) == y_b).sum().item()
-            steps += 1
-            if not math.isfinite(loss.item()):
-                raise SystemExit(f"seed {seed}: the loss is {loss.item()} at epoch {epoch}")
-        test_loss, accuracy = evaluate(model, (x_test - mean) / std, y_test)
-        seconds.append(time.perf_counter() - started)
-        print(f"  {epoch:>5}  {total_loss / steps:>10.4f}  {right / len(x_train):>9.4f}  "
-              f"{test_loss:>9.4f}  {accuracy:>8.4f}  {lr:>6.4f}  {seconds[-1]:>7.1f}",
-              flush=True)
-    return accuracy, statistics.mean(seconds)
+    prepare = lambda x: (crop_flip(x, args.crop_padding, generator) - mean) / std
+    return run_epochs(
+        model, opt, (x_train, y_train), ((x_test - mean) / std, y_test), args, seed,
+        generator, prepare,
+    )
 
 
 def check_model(args, data):

@@ -22,7 +22,6 @@ with `load_state_dict(strict=True)` and prints its test accuracy.
 import argparse
 import math
 import statistics
-import time
 
 import torch
 import torch.nn.functional as F
@@ -30,7 +29,7 @@ import torch.nn.functional as F
 import measure
 import networks
 from course_data import data_root, load
-from lesson8_course import lr_at
+from course_loop import evaluate, run_epochs
 
 EVAL_BATCH = 500
 MEAN, STD = 0.1307, 0.3081
@@ -53,20 +52,6 @@ def random_moves(x, rotate, scale, shift, generator):
     return F.grid_sample(x, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
 
 
-def evaluate(model, x, y):
-    """Mean cross-entropy and accuracy over `(x, y)` in eval mode."""
-    model.eval()
-    loss, right = 0.0, 0
-    with torch.no_grad():
-        for start in range(0, len(x), EVAL_BATCH):
-            logits = model(x[start : start + EVAL_BATCH])
-            yb = y[start : start + EVAL_BATCH]
-            loss += F.cross_entropy(logits, yb, reduction="sum").item()
-            right += (logits.argmax(1) == yb).sum().item()
-    model.train()
-    return loss / len(x), right / len(x)
-
-
 def build(args):
     return networks.VisionTransformer(args.patch, args.width, args.depth, args.heads, args.mlp)
 
@@ -79,40 +64,11 @@ def train(args, seed, data):
     generator = torch.Generator().manual_seed(seed)
     model = build(args)
     opt = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
-    steps_per_epoch = math.ceil(len(x_train) / args.batch_size)
-    total = steps_per_epoch * args.epochs
-    warmup = min(round(args.warmup_epochs * steps_per_epoch), total - 1)
-    t, seconds, accuracy = 0, [], 0.0
-    print(f"seed {seed}: {sum(p.numel() for p in model.parameters())} parameters")
-    print("  epoch  train_loss  train_acc  test_loss  test_acc      lr  seconds")
-    for epoch in range(1, args.epochs + 1):
-        started = time.perf_counter()
-        order = torch.randperm(len(x_train), generator=generator)
-        total_loss, right, steps = 0.0, 0, 0
-        for start in range(0, len(x_train), args.batch_size):
-            rows = order[start : start + args.batch_size]
-            moved = random_moves(x_train[rows], args.rotate, args.scale, args.shift, generator)
-            x_b, y_b = (moved - MEAN) / STD, y_train[rows]
-            logits = model(x_b)
-            loss = F.cross_entropy(logits, y_b)
-            opt.zero_grad()
-            loss.backward()
-            lr = lr_at(t, args.lr, warmup, total)
-            for group in opt.param_groups:
-                group["lr"] = lr
-            opt.step()
-            t += 1
-            total_loss += loss.item()
-            right += (logits.argmax(1) == y_b).sum().item()
-            steps += 1
-            if not math.isfinite(loss.item()):
-                raise SystemExit(f"seed {seed}: the loss is {loss.item()} at epoch {epoch}")
-        test_loss, accuracy = evaluate(model, (x_test - MEAN) / STD, y_test)
-        seconds.append(time.perf_counter() - started)
-        print(f"  {epoch:>5}  {total_loss / steps:>10.4f}  {right / len(x_train):>9.4f}  "
-              f"{test_loss:>9.4f}  {accuracy:>8.4f}  {lr:>6.4f}  {seconds[-1]:>7.1f}",
-              flush=True)
-    return accuracy, statistics.mean(seconds)
+    prepare = lambda x: (random_moves(x, args.rotate, args.scale, args.shift, generator) - MEAN) / STD
+    return run_epochs(
+        model, opt, (x_train, y_train), ((x_test - MEAN) / STD, y_test), args, seed,
+        generator, prepare, EVAL_BATCH,
+    )
 
 
 def main():
@@ -146,7 +102,7 @@ def main():
         model = build(args)
         print(model.load_state_dict(load_file(args.check_model), strict=True))
         x_test, y_test = data[1]
-        loss, accuracy = evaluate(model, (x_test - MEAN) / STD, y_test)
+        loss, accuracy = evaluate(model, (x_test - MEAN) / STD, y_test, EVAL_BATCH)
         print(f"{args.check_model}: test loss {loss:.4f}, test accuracy {accuracy:.4f}")
         return
     finals = []
